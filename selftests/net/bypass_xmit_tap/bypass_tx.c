@@ -12,7 +12,8 @@
  *
  * The AF_XDP path uses the uapi only (no libbpf/libxdp); transmit needs no
  * XDP program. The program fails unless all N frames were sent (for AF_XDP:
- * all N completions were reaped) before the timeout.
+ * all N completions were reaped) before the timeout; it exits with 4
+ * (KSFT_SKIP) if the kernel lacks AF_XDP support.
  */
 
 #include <arpa/inet.h>
@@ -48,6 +49,9 @@
 #define PAYLOAD_LEN	18
 #define FRAME_LEN	(ETH_HLEN + sizeof(struct iphdr) + \
 			 sizeof(struct udphdr) + PAYLOAD_LEN)
+
+/* exit status when AF_XDP is not available, as in kselftest.h */
+#define KSFT_SKIP	4
 
 #define XSK_FRAMES	64
 #define XSK_FRAME_SIZE	4096
@@ -379,6 +383,9 @@ static int send_xsk(const struct cfg *cfg)
 	fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		perror("socket(AF_XDP)");
+		/* tell the caller to skip, see KSFT_SKIP */
+		if (errno == EAFNOSUPPORT)
+			ret = KSFT_SKIP;
 		goto out_umem;
 	}
 
