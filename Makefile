@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# txtap: see README.md. `make help` lists the targets.
+
+KCONFIG ?= base
+export KCONFIG
+
+.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp demo \
+	check check-quick bench callgraph patches-export patches-verify \
+	patches-check vm-shell clean distclean
+
+help:
+	@echo "txtap targets:"
+	@echo "  demo            install, fetch, patch, build, boot: show what tcpdump sees"
+	@echo "  check           run every test suite; ends with 'N passed, N failed'"
+	@echo "  deps            install the Debian packages txtap needs"
+	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug)"
+	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
+	@echo "  xdp             build the AF_XDP sender (xdp/txgen)"
+	@echo "  bench           comparison benchmark -> docs/results/"
+	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
+	@echo "  patches-export  regenerate patches/ from build/src/linux-dev"
+	@echo "  patches-verify  series selftest files == selftests/"
+	@echo "  patches-check   checkpatch --strict and per-patch W=1 builds"
+
+deps:
+	@tools/install-deps
+
+kernel-src: deps
+	@kernel/fetch
+
+kernel-patch: kernel-src
+	@kernel/patch
+
+kernel: kernel-patch
+	@kernel/build
+
+kernel-unpatched: kernel-src
+	@kernel/build-unpatched
+
+xdp: deps
+	@$(MAKE) -s -C xdp
+
+demo: kernel xdp
+	@tools/demo
+
+check: kernel xdp
+	@tools/check
+
+bench: kernel kernel-unpatched xdp
+	@tools/bench
+
+callgraph: kernel xdp
+	@tools/callgraph
+
+patches-export:
+	@kernel/patches-export
+
+patches-verify:
+	@kernel/patches-verify
+
+patches-check: kernel-src
+	@kernel/patches-check
+
+clean:
+	@$(MAKE) -s -C xdp clean
+	rm -rf build/vm
+
+distclean: clean
+	rm -rf build
