@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TXGEN_PKT_H
+#define TXGEN_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PKT_ETH_LEN	14
+#define PKT_VLAN_LEN	4
+#define PKT_IP4_LEN	20
+#define PKT_IP6_LEN	40
+#define PKT_UDP_LEN	8
+#define PKT_MIN_FRAME	60	/* minimum Ethernet frame without FCS */
+
+/* Payload header, same layout as the kernel's pktgen (struct pktgen_hdr). */
+#define PKTGEN_MAGIC	0xbe9be955u
+struct pktgen_hdr {
+	uint32_t magic;		/* network byte order */
+	uint32_t seq;		/* network byte order */
+	uint32_t tv_sec;	/* network byte order */
+	uint32_t tv_usec;	/* network byte order */
+};
+#define PKTGEN_HDR_LEN	16
+
+struct pkt_spec {
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	bool vlan;
+	uint16_t vlan_id;
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t src_ip[16];
+	uint8_t dst_ip[16];
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint32_t frame_len;	/* L2 frame length without FCS */
+};
+
+/* Offsets of each header inside a built frame. */
+struct pkt_layout {
+	uint16_t l3_off;
+	uint16_t l4_off;
+	uint16_t payload_off;
+	uint16_t len;
+	int family;
+};
+
+/*
+ * Per-template checksum state: partial one's complement sums of everything
+ * that never changes, so that a frame can be finished from the few fields
+ * that do (addresses, ports, pktgen seq/time) without touching the rest.
+ */
+struct pkt_tmpl {
+	struct pkt_layout lay;
+	uint32_t ip_base;	/* IPv4 header sum without addresses and csum */
+	uint32_t udp_base;	/* pseudo hdr + UDP hdr + payload, minus variable fields */
+};
+
+/* Values that may change from packet to packet. */
+struct pkt_vars {
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	uint8_t src_ip[16];
+	uint8_t dst_ip[16];
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint32_t seq;
+	uint32_t tv_sec;
+	uint32_t tv_usec;
+};
+
+enum pkt_vary {
+	PKT_VARY_MAC = 1 << 0,
+	PKT_VARY_IP = 1 << 1,
+	PKT_VARY_PORT = 1 << 2,
+};
+
+/* Smallest frame able to carry the headers plus the pktgen header. */
+uint32_t pkt_min_len(int family, bool vlan);
+
+/* Build a complete frame into buf; returns 0 or -EINVAL if it doesn't fit. */
+int pkt_build(const struct pkt_spec *spec, uint8_t *buf, size_t buflen,
+	      struct pkt_layout *lay);
+
+/* Checksum helpers (RFC 1071). */
+uint32_t csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t csum_fold(uint32_t sum);
+uint16_t ip4_hdr_csum(const uint8_t *iph);
+/* Full UDP checksum recomputation over the frame (pseudo header included). */
+uint16_t udp_csum(const uint8_t *frame, const struct pkt_layout *lay);
+
+/* Prepare a template from a frame produced by pkt_build. */
+void pkt_tmpl_init(struct pkt_tmpl *t, const uint8_t *frame,
+		   const struct pkt_layout *lay);
+
+/* Write the varying fields (those in vary, plus seq/time always) and fix
+ * the checksums from the template's partial sums. Allocation-free. */
+void pkt_patch(uint8_t *frame, const struct pkt_tmpl *t,
+	       const struct pkt_vars *v, unsigned int vary);
+
+#endif

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The per-queue transmit loop: batch reserve/patch/submit, reclaim, kick. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sender.h"
+
+#define DRAIN_TIMEOUT_NS	2000000000ull
+#define SPIN_LIMIT_NS		50000ull
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int sender_init(struct sender *s, const struct sender_cfg *cfg)
+{
+	struct xsock_umem *um = cfg->xs->um;
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	if (cfg->frame_base + cfg->nframes > um->nframes || !cfg->nframes)
+		return -EINVAL;
+	s->free_addr = calloc(cfg->nframes, sizeof(*s->free_addr));
+	if (!s->free_addr)
+		return -ENOMEM;
+	/* Every frame starts as a full copy of the template; the hot loop only
+	 * rewrites the fields that change. Push in reverse so that frames are
+	 * handed out in ascending address order. */
+	for (i = 0; i < cfg->nframes; i++) {
+		uint64_t addr = (uint64_t)(cfg->frame_base + i) * um->frame_size;
+
+		memcpy((uint8_t *)um->area + addr, cfg->frame, cfg->tmpl->lay.len);
+		s->free_addr[cfg->nframes - 1 - i] = addr;
+	}
+	s->nfree = cfg->nframes;
+	return 0;
+}
+
+void sender_fini(struct sender *s)
+{
+	free(s->free_addr);
+	s->free_addr = NULL;
+}
+
+bool sender_done(const struct sender *s)
+{
+	return __atomic_load_n(&s->done, __ATOMIC_ACQUIRE);
+}
+
+static int fail(struct sender *s, int err, const char *what)
+{
+	s->err = err;
+	snprintf(s->errmsg, sizeof(s->errmsg), "queue %u: %s: %s",
+		 s->cfg.xs->queue_id, what, strerror(-err));
+	return err;
+}
+
+/* Reap completions; returns number reaped or -EPROTO on impossible counts. */
+static int reclaim(struct sender *s)
+{
+	struct xsk_ring_cons *cq = s->cfg.xs->cq;
+	uint32_t idx = 0, n, i, outstanding;
+
+	outstanding = s->cfg.nframes - s->nfree;
+	n = xsk_ring_cons__peek(cq, cq->size, &idx);
+	if (!n)
+		return 0;
+	if (n > outstanding)
+		return -EPROTO;	/* phantom completions: ring state is corrupt */
+	for (i = 0; i < n; i++)
+		s->free_addr[s->nfree++] = *xsk_ring_cons__comp_addr(cq, idx + i);
+	xsk_ring_cons__release(cq, n);
+	tx_counters_add(&s->ctr.completed, n);
+	return (int)n;
+}
+
+/* Wake the kernel if it wants it; returns 0 or a fatal -errno. */
+static int kick(struct sender *s, bool force)
+{
+	struct xsock *xs = s->cfg.xs;
+
+	if (!force && xs->need_wakeup && !xsk_ring_prod__needs_wakeup(&xs->tx))
+		return 0;
+	tx_counters_add(&s->ctr.kicks, 1);
+	if (sendto(xsock_fd(xs), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		return 0;
+	switch (errno) {
+	case EAGAIN:
+	case EBUSY:
+	case ENOBUFS:
+	case EINTR:
+		return 0;	/* transient: descriptors stay queued */
+	default:
+		tx_counters_add(&s->ctr.kick_errors, 1);
+		return -errno;
+	}
+}
+
+struct gen {
+	struct range_iter smac, dmac, sport, dport;
+	struct range_iter sip, dip;
+	struct pkt_vars v;
+};
+
+static void gen_init(struct gen *g, const struct sender_cfg *c)
+{
+	memset(g, 0, sizeof(*g));
+	range_iter_init(&g->smac, &c->src_mac, c->random, c->seed * 6 + 1);
+	range_iter_init(&g->dmac, &c->dst_mac, c->random, c->seed * 6 + 2);
+	range_iter_init(&g->sip, &c->src_ip.r, c->random, c->seed * 6 + 3);
+	range_iter_init(&g->dip, &c->dst_ip.r, c->random, c->seed * 6 + 4);
+	range_iter_init(&g->sport, &c->src_port, c->random, c->seed * 6 + 5);
+	range_iter_init(&g->dport, &c->dst_port, c->random, c->seed * 6 + 6);
+	g->v.src_port = (uint16_t)c->src_port.lo;
+	g->v.dst_port = (uint16_t)c->dst_port.lo;
+	ip_range_addr(&c->src_ip, c->src_ip.r.lo, g->v.src_ip);
+	ip_range_addr(&c->dst_ip, c->dst_ip.r.lo, g->v.dst_ip);
+	mac_from_u64(c->src_mac.lo, g->v.src_mac);
+	mac_from_u64(c->dst_mac.lo, g->v.dst_mac);
+}
+
+static inline void gen_next(struct gen *g, const struct sender_cfg *c)
+{
+	if (c->vary & PKT_VARY_MAC) {
+		mac_from_u64(range_next(&g->smac), g->v.src_mac);
+		mac_from_u64(range_next(&g->dmac), g->v.dst_mac);
+	}
+	if (c->vary & PKT_VARY_IP) {
+		ip_range_addr(&c->src_ip, range_next(&g->sip), g->v.src_ip);
+		ip_range_addr(&c->dst_ip, range_next(&g->dip), g->v.dst_ip);
+	}
+	if (c->vary & PKT_VARY_PORT) {
+		g->v.src_port = (uint16_t)range_next(&g->sport);
+		g->v.dst_port = (uint16_t)range_next(&g->dport);
+	}
+}
+
+static void pace(struct rate_bucket *rb, uint32_t n)
+{
+	uint64_t wait = rate_wait_ns(rb, n);
+	struct timespec ts;
+
+	if (wait > SPIN_LIMIT_NS) {
+		wait -= SPIN_LIMIT_NS / 2;
+		ts.tv_sec = (time_t)(wait / 1000000000ull);
+		ts.tv_nsec = (long)(wait % 1000000000ull);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return -pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void drain(struct sender *s)
+{
+	uint64_t deadline = now_ns() + DRAIN_TIMEOUT_NS;
+
+	while (s->nfree < s->cfg.nframes && now_ns() < deadline) {
+		if (kick(s, false))
+			break;
+		if (reclaim(s) < 0)
+			break;
+	}
+}
+
+void *sender_run(void *arg)
+{
+	struct sender *s = arg;
+	const struct sender_cfg *c = &s->cfg;
+	struct xsock *xs = c->xs;
+	uint8_t *area = xs->um->area;
+	const uint32_t len = c->tmpl->lay.len;
+	uint64_t sent = 0, pcap_ctr = 0;
+	struct rate_bucket rb;
+	struct timespec rt;
+	struct gen g;
+	uint32_t want, got, idx, i;
+	int err, perr = 0;
+
+	err = pin(c->cpu);
+	if (err) {
+		fail(s, err, "pinning thread to CPU");
+		goto out;
+	}
+	gen_init(&g, c);
+	rate_bucket_init(&rb, &c->rate, len, c->burst, now_ns());
+
+	while (!*c->stop) {
+		if (c->count && sent >= c->count)
+			break;
+		err = reclaim(s);
+		if (err < 0)
+			break;
+		want = c->batch;
+		if (c->count && c->count - sent < want)
+			want = (uint32_t)(c->count - sent);
+		if (want > s->nfree)
+			want = s->nfree;
+		if (!want) {
+			/* Every frame is in flight: let the kernel make progress. */
+			err = kick(s, false);
+			if (err)
+				break;
+			continue;
+		}
+		if (!rb.unlimited) {
+			want = rate_take(&rb, now_ns(), want);
+			if (!want) {
+				pace(&rb, 1);
+				continue;
+			}
+		}
+		got = xsk_ring_prod__reserve(&xs->tx, want, &idx);
+		if (got < want) {
+			tx_counters_add(&s->ctr.ring_full, 1);
+			if (!rb.unlimited)
+				rb.tokens += (want - got) * rb.cost;
+			if (!got) {
+				err = kick(s, true);
+				if (err)
+					break;
+				continue;
+			}
+		}
+		clock_gettime(CLOCK_REALTIME, &rt);
+		g.v.tv_sec = (uint32_t)rt.tv_sec;
+		g.v.tv_usec = (uint32_t)(rt.tv_nsec / 1000);
+		for (i = 0; i < got; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&xs->tx, idx + i);
+			uint64_t addr = s->free_addr[--s->nfree];
+			uint8_t *frame = area + addr;
+
+			gen_next(&g, c);
+			g.v.seq = (uint32_t)(sent + i);
+			pkt_patch(frame, c->tmpl, &g.v, c->vary);
+			d->addr = addr;
+			d->len = len;
+			if (c->pcap && !perr && ++pcap_ctr >= c->pcap_sample) {
+				pcap_ctr = 0;
+				perr = pcap_write(c->pcap, frame, len, g.v.tv_sec,
+						  g.v.tv_usec);
+			}
+		}
+		xsk_ring_prod__submit(&xs->tx, got);
+		sent += got;
+		tx_counters_add(&s->ctr.sent, got);
+		tx_counters_add(&s->ctr.bytes, (uint64_t)got * len);
+		if (perr) {
+			fail(s, perr, "writing pcap file");
+			break;
+		}
+		err = kick(s, !xs->need_wakeup);
+		if (err)
+			break;
+	}
+	if (err < 0 && !s->err)
+		fail(s, err, err == -EPROTO ?
+		     "completion ring reported more completions than frames in flight" :
+		     "transmit wakeup (sendto) failed");
+	drain(s);
+out:
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+int sender_start(struct sender *s)
+{
+	int ret = pthread_create(&s->thread, NULL, sender_run, s);
+
+	if (ret)
+		return -ret;
+	s->started = true;
+	return 0;
+}
+
+int sender_join(struct sender *s)
+{
+	if (s->started) {
+		pthread_join(s->thread, NULL);
+		s->started = false;
+	}
+	return s->err;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TXGEN_SENDER_H
+#define TXGEN_SENDER_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pcap.h"
+#include "pkt.h"
+#include "range.h"
+#include "rate.h"
+#include "stats.h"
+#include "xsock.h"
+
+/* What one sender thread transmits and how. */
+struct sender_cfg {
+	struct xsock *xs;
+	uint32_t frame_base;	/* first UMEM frame index owned by this sender */
+	uint32_t nframes;	/* frames owned */
+	const uint8_t *frame;	/* template frame (pkt_build output) */
+	const struct pkt_tmpl *tmpl;
+	unsigned int vary;	/* PKT_VARY_* */
+	struct range src_mac, dst_mac;
+	struct ip_range src_ip, dst_ip;
+	struct range src_port, dst_port;
+	bool random;
+	uint64_t seed;
+	uint64_t count;		/* 0 = until stopped */
+	uint32_t batch;
+	struct rate_spec rate;
+	uint32_t burst;
+	struct pcap_writer *pcap;	/* may be NULL */
+	uint32_t pcap_sample;
+	int cpu;		/* -1: don't pin */
+	volatile sig_atomic_t *stop;
+};
+
+struct sender {
+	struct sender_cfg cfg;
+	struct tx_counters ctr;
+	uint64_t *free_addr;	/* stack of free UMEM frame addresses */
+	uint32_t nfree;
+	int done;		/* set (atomically) when the thread finished */
+	int err;		/* 0 or -errno */
+	char errmsg[192];
+	pthread_t thread;
+	bool started;
+};
+
+/* Prebuild every owned UMEM frame from the template. Returns 0 or -errno. */
+int sender_init(struct sender *s, const struct sender_cfg *cfg);
+int sender_start(struct sender *s);
+/* Waits for the thread; returns its error (0 on success). */
+int sender_join(struct sender *s);
+void sender_fini(struct sender *s);
+bool sender_done(const struct sender *s);
+
+/* Single-threaded body, exposed for tests. */
+void *sender_run(void *arg);
+
+#endif

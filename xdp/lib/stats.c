@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Per-second and final transmit statistics, as text and JSON. */
+#include <string.h>
+
+#include "stats.h"
+
+void tx_counters_snapshot(const struct tx_counters *src, struct tx_counters *dst)
+{
+	dst->sent = __atomic_load_n(&src->sent, __ATOMIC_RELAXED);
+	dst->completed = __atomic_load_n(&src->completed, __ATOMIC_RELAXED);
+	dst->bytes = __atomic_load_n(&src->bytes, __ATOMIC_RELAXED);
+	dst->ring_full = __atomic_load_n(&src->ring_full, __ATOMIC_RELAXED);
+	dst->kicks = __atomic_load_n(&src->kicks, __ATOMIC_RELAXED);
+	dst->kick_errors = __atomic_load_n(&src->kick_errors, __ATOMIC_RELAXED);
+}
+
+void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c)
+{
+	acc->sent += c->sent;
+	acc->completed += c->completed;
+	acc->bytes += c->bytes;
+	acc->ring_full += c->ring_full;
+	acc->kicks += c->kicks;
+	acc->kick_errors += c->kick_errors;
+}
+
+static double per_sec(uint64_t v, double secs)
+{
+	return secs > 0 ? (double)v / secs : 0.0;
+}
+
+void stats_print_interval(FILE *out, double secs, const struct tx_counters *d,
+			  const struct tx_counters *t, const struct tx_kstats *k)
+{
+	fprintf(out,
+		"%10.0f pps %12.0f bit/s  compl %10.0f/s  total sent %llu compl %llu  "
+		"ring_full %llu tx_empty %llu invalid %llu\n",
+		per_sec(d->sent, secs), per_sec(d->bytes * 8, secs),
+		per_sec(d->completed, secs), (unsigned long long)t->sent,
+		(unsigned long long)t->completed,
+		(unsigned long long)t->ring_full,
+		(unsigned long long)k->tx_ring_empty_descs,
+		(unsigned long long)k->tx_invalid_descs);
+	fflush(out);
+}
+
+void stats_print_summary(FILE *out, const struct stats_summary *s)
+{
+	fprintf(out,
+		"summary: dev %s mode %s (%s), sent %llu, completed %llu in %.3f s: "
+		"%.0f pps, %.0f bit/s, tx_invalid_descs %llu, tx_ring_empty_descs %llu\n",
+		s->dev, s->mode, s->mode_reason, (unsigned long long)s->c.sent,
+		(unsigned long long)s->c.completed, s->seconds,
+		per_sec(s->c.completed, s->seconds),
+		per_sec(s->c.bytes * 8, s->seconds),
+		(unsigned long long)s->k.tx_invalid_descs,
+		(unsigned long long)s->k.tx_ring_empty_descs);
+	fflush(out);
+}
+
+void json_print_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	fputc('"', out);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+void stats_print_json(FILE *out, const struct stats_summary *s)
+{
+	unsigned int i;
+
+	fputs("{\"dev\":", out);
+	json_print_string(out, s->dev);
+	fprintf(out, ",\"queue\":%u,\"queues\":[", s->nqueues ? s->queues[0] : 0);
+	for (i = 0; i < s->nqueues; i++)
+		fprintf(out, "%s%u", i ? "," : "", s->queues[i]);
+	fputs("],\"mode\":", out);
+	json_print_string(out, s->mode);
+	fputs(",\"mode_reason\":", out);
+	json_print_string(out, s->mode_reason);
+	fprintf(out,
+		",\"sent\":%llu,\"completed\":%llu,\"seconds\":%.6f,\"pps\":%.1f,"
+		"\"bps\":%.1f,\"tx_invalid_descs\":%llu,\"tx_ring_empty_descs\":%llu,"
+		"\"ring_full\":%llu,\"kicks\":%llu}\n",
+		(unsigned long long)s->c.sent, (unsigned long long)s->c.completed,
+		s->seconds, per_sec(s->c.completed, s->seconds),
+		per_sec(s->c.bytes * 8, s->seconds),
+		(unsigned long long)s->k.tx_invalid_descs,
+		(unsigned long long)s->k.tx_ring_empty_descs,
+		(unsigned long long)s->c.ring_full, (unsigned long long)s->c.kicks);
+	fflush(out);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TXGEN_STATS_H
+#define TXGEN_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Counters of one transmit queue; written by its sender thread only. */
+struct tx_counters {
+	uint64_t sent;		/* descriptors submitted to the TX ring */
+	uint64_t completed;	/* completions reaped */
+	uint64_t bytes;		/* frame bytes submitted */
+	uint64_t ring_full;	/* reserve calls that got fewer slots than asked */
+	uint64_t kicks;		/* sendto() wakeups */
+	uint64_t kick_errors;	/* wakeups that failed with a real error */
+};
+
+/* Kernel-side XDP_STATISTICS of interest. */
+struct tx_kstats {
+	uint64_t tx_invalid_descs;
+	uint64_t tx_ring_empty_descs;
+};
+
+/* Thread-safe snapshot/update helpers (relaxed atomics, no locks). */
+static inline void tx_counters_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + v,
+			 __ATOMIC_RELAXED);
+}
+
+void tx_counters_snapshot(const struct tx_counters *src, struct tx_counters *dst);
+void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c);
+
+struct stats_summary {
+	const char *dev;
+	const uint32_t *queues;
+	unsigned int nqueues;
+	const char *mode;		/* "zerocopy" or "copy" */
+	const char *mode_reason;
+	struct tx_counters c;
+	struct tx_kstats k;
+	double seconds;
+};
+
+/* One live line: interval deltas and totals. */
+void stats_print_interval(FILE *out, double secs, const struct tx_counters *delta,
+			  const struct tx_counters *total,
+			  const struct tx_kstats *k);
+void stats_print_summary(FILE *out, const struct stats_summary *s);
+void stats_print_json(FILE *out, const struct stats_summary *s);
+/* Write s as a JSON string literal (with quotes and escapes). */
+void json_print_string(FILE *out, const char *s);
+
+#endif

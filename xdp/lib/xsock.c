@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* UMEM and transmit-only AF_XDP socket setup (libxdp, no XDP program). */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xsock.h"
+
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
+bool xsock_ring_prod_zeroed(const struct xsk_ring_prod *r)
+{
+	return !r->cached_prod && !r->cached_cons && !r->mask && !r->size &&
+	       !r->producer && !r->consumer && !r->ring && !r->flags;
+}
+
+bool xsock_ring_cons_zeroed(const struct xsk_ring_cons *r)
+{
+	return !r->cached_prod && !r->cached_cons && !r->mask && !r->size &&
+	       !r->producer && !r->consumer && !r->ring && !r->flags;
+}
+
+static int umem_register(struct xsock_umem *um)
+{
+	struct xsk_umem_config cfg = {
+		.fill_size = um->fill_size,
+		.comp_size = um->comp_size,
+		.frame_size = um->frame_size,
+		.frame_headroom = 0,
+		.flags = 0,
+	};
+
+	/* Fresh, zeroed ring structs for every registration (see header). */
+	memset(&um->fill, 0, sizeof(um->fill));
+	memset(&um->comp, 0, sizeof(um->comp));
+	return xsk_umem__create(&um->umem, um->area, um->size, &um->fill,
+				&um->comp, &cfg);
+}
+
+/* Unregister, also unmapping the rings libxdp leaves behind on failure. */
+static void umem_unregister(struct xsock_umem *um)
+{
+	struct xdp_mmap_offsets off;
+	socklen_t optlen = sizeof(off);
+	int fd;
+
+	if (!um->umem)
+		return;
+	fd = xsk_umem__fd(um->umem);
+	if (!getsockopt(fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen)) {
+		if (um->fill.ring)
+			munmap((char *)um->fill.ring - off.fr.desc,
+			       off.fr.desc + um->fill_size * sizeof(__u64));
+		if (um->comp.ring)
+			munmap((char *)um->comp.ring - off.cr.desc,
+			       off.cr.desc + um->comp_size * sizeof(__u64));
+	}
+	xsk_umem__delete(um->umem);
+	um->umem = NULL;
+	memset(&um->fill, 0, sizeof(um->fill));
+	memset(&um->comp, 0, sizeof(um->comp));
+}
+
+int xsock_umem_create(struct xsock_umem **out, uint32_t frame_size,
+		      uint32_t nframes, uint32_t comp_size)
+{
+	struct xsock_umem *um = calloc(1, sizeof(*um));
+	int err;
+
+	if (!um)
+		return -ENOMEM;
+	um->frame_size = frame_size;
+	um->nframes = nframes;
+	um->fill_size = 64;	/* transmit only: the fill ring stays empty */
+	um->comp_size = comp_size;
+	um->size = (size_t)frame_size * nframes;
+	um->area = mmap(NULL, um->size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (um->area == MAP_FAILED) {
+		err = -errno;
+		free(um);
+		return err;
+	}
+	err = umem_register(um);
+	if (err) {
+		munmap(um->area, um->size);
+		free(um);
+		return err;
+	}
+	*out = um;
+	return 0;
+}
+
+int xsock_umem_destroy(struct xsock_umem *um)
+{
+	if (!um)
+		return 0;
+	if (um->users)
+		return -EBUSY;
+	if (um->umem && xsk_umem__delete(um->umem))
+		return -EBUSY;
+	munmap(um->area, um->size);
+	free(um);
+	return 0;
+}
+
+static int try_create(struct xsock *xs, struct xsock_umem *um,
+		      const struct xsock_opts *o, uint16_t bind_flags)
+{
+	struct xsk_socket_config cfg = {
+		.rx_size = 0,
+		.tx_size = o->tx_size,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = o->xdp_flags,
+		.bind_flags = bind_flags,
+	};
+
+	memset(&xs->tx, 0, sizeof(xs->tx));
+	if (um->users == 0) {
+		xs->cq = &um->comp;
+		return xsk_socket__create(&xs->xsk, o->ifname, o->queue_id,
+					  um->umem, NULL, &xs->tx, &cfg);
+	}
+	memset(&xs->fill, 0, sizeof(xs->fill));
+	memset(&xs->comp, 0, sizeof(xs->comp));
+	xs->cq = &xs->comp;
+	return xsk_socket__create_shared(&xs->xsk, o->ifname, o->queue_id,
+					 um->umem, NULL, &xs->tx, &xs->fill,
+					 &xs->comp, &cfg);
+}
+
+static int set_busy_poll(int fd, uint32_t budget)
+{
+	int one = 1, usec = 20, b = (int)budget;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &usec, sizeof(usec)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &b, sizeof(b)))
+		return -errno;
+	return 0;
+}
+
+int xsock_open(struct xsock **out, struct xsock_umem *um,
+	       const struct xsock_opts *o, char *err, size_t errlen)
+{
+	uint16_t wake = o->need_wakeup ? XDP_USE_NEED_WAKEUP : 0;
+	struct xsock *xs = calloc(1, sizeof(*xs));
+	int ret, zc_err = 0;
+
+	if (!xs) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	xs->um = um;
+	xs->queue_id = o->queue_id;
+	xs->need_wakeup = o->need_wakeup;
+
+	if (um->users > 0) {
+		/* Shared UMEM: the mode is the one the first socket got. */
+		ret = try_create(xs, um, o, wake);
+		if (ret)
+			goto fail;
+		snprintf(xs->mode_reason, sizeof(xs->mode_reason),
+			 "shares the UMEM of the first socket");
+		goto bound;
+	}
+
+	if (o->mode != XSOCK_COPY) {
+		ret = try_create(xs, um, o, XDP_ZEROCOPY | wake);
+		if (!ret) {
+			xs->zerocopy = true;
+			snprintf(xs->mode_reason, sizeof(xs->mode_reason),
+				 o->mode == XSOCK_AUTO ?
+				 "zero-copy accepted by driver" : "zero-copy requested");
+			goto bound;
+		}
+		if (o->mode == XSOCK_ZEROCOPY)
+			goto fail;
+		zc_err = ret;
+		/* A failed bind leaves the UMEM's rings set up on its fd:
+		 * register it again from scratch before the copy attempt. */
+		umem_unregister(um);
+		ret = umem_register(um);
+		if (ret) {
+			snprintf(err, errlen, "re-registering UMEM after zero-copy refusal: %s",
+				 strerror(-ret));
+			free(xs);
+			return ret;
+		}
+	}
+	ret = try_create(xs, um, o, XDP_COPY | wake);
+	if (ret)
+		goto fail;
+	if (o->mode == XSOCK_COPY)
+		snprintf(xs->mode_reason, sizeof(xs->mode_reason),
+			 "copy mode requested");
+	else
+		snprintf(xs->mode_reason, sizeof(xs->mode_reason),
+			 "zero-copy refused by driver: %s", strerror(-zc_err));
+
+bound:
+	um->users++;
+	if (!xsock_rings_sane(xs)) {
+		xsock_close(xs);
+		snprintf(err, errlen,
+			 "ring state corrupted after socket creation on %s queue %u "
+			 "(uninitialised cached ring indices)", o->ifname, o->queue_id);
+		return -EPROTO;
+	}
+	if (o->busy_poll) {
+		ret = set_busy_poll(xsk_socket__fd(xs->xsk), o->busy_poll_budget);
+		if (ret) {
+			xsock_close(xs);
+			snprintf(err, errlen, "busy poll socket options: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	*out = xs;
+	return 0;
+
+fail:
+	if (o->mode == XSOCK_ZEROCOPY && um->users == 0)
+		snprintf(err, errlen,
+			 "zero-copy refused by driver on %s queue %u: %s",
+			 o->ifname, o->queue_id, strerror(-ret));
+	else
+		snprintf(err, errlen, "cannot create AF_XDP socket on %s queue %u: %s",
+			 o->ifname, o->queue_id, strerror(-ret));
+	free(xs);
+	return ret;
+}
+
+void xsock_close(struct xsock *xs)
+{
+	if (!xs)
+		return;
+	if (xs->xsk) {
+		xsk_socket__delete(xs->xsk);
+		xs->um->users--;
+	}
+	free(xs);
+}
+
+int xsock_fd(const struct xsock *xs)
+{
+	return xsk_socket__fd(xs->xsk);
+}
+
+int xsock_kstats(const struct xsock *xs, struct tx_kstats *k)
+{
+	struct xdp_statistics st;
+	socklen_t len = sizeof(st);
+
+	memset(&st, 0, sizeof(st));
+	if (getsockopt(xsock_fd(xs), SOL_XDP, XDP_STATISTICS, &st, &len))
+		return -errno;
+	k->tx_invalid_descs = st.tx_invalid_descs;
+	k->tx_ring_empty_descs = st.tx_ring_empty_descs;
+	return 0;
+}
+
+bool xsock_rings_sane(const struct xsock *xs)
+{
+	const struct xsk_ring_cons *cq = xs->cq;
+	const struct xsk_ring_prod *tx = &xs->tx;
+
+	if (!cq || !cq->producer || !tx->producer)
+		return false;
+	/* Nothing was sent yet: a garbage cached_prod on the completion ring
+	 * would make xsk_ring_cons__peek() report phantom completions. */
+	if (cq->cached_prod != *cq->producer || cq->cached_cons != *cq->consumer)
+		return false;
+	if (tx->cached_prod != *tx->producer ||
+	    tx->cached_cons != *tx->consumer + tx->size)
+		return false;
+	return true;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* txgen: txtap AF_XDP sender. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/if_link.h>
+
+#include "config.h"
+#include "lib/ifinfo.h"
+#include "lib/log.h"
+#include "lib/pcap.h"
+#include "lib/pkt.h"
+#include "lib/sender.h"
+#include "lib/stats.h"
+#include "lib/xsock.h"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+#define MAX_QUEUES	64
+#define ERRLEN		256
+
+/* The only process-wide state: what the signal handler may touch. */
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct run {
+	struct txgen_config cfg;
+	struct logger lg;
+	struct ifinfo ifi;
+	uint8_t frame[4096];
+	struct pkt_tmpl tmpl;
+	struct xsock_umem *umem[MAX_QUEUES];
+	unsigned int numem;
+	struct xsock *xs[MAX_QUEUES];
+	struct sender snd[MAX_QUEUES];
+	uint32_t qids[MAX_QUEUES];
+	struct pcap_writer pcap;
+	bool pcap_open;
+	char err[ERRLEN];
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Can this process create AF_XDP sockets at all? */
+static int check_privileges(char *err, size_t errlen)
+{
+	int fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EPERM || errno == EACCES)
+		snprintf(err, errlen,
+			 "permission denied creating an AF_XDP socket (run as root or with CAP_NET_RAW)");
+	else
+		snprintf(err, errlen, "cannot create an AF_XDP socket: %s",
+			 strerror(errno));
+	return -1;
+}
+
+static int build_template(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	struct pkt_layout lay;
+	struct pkt_spec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	mac_from_u64(c->src_mac.lo, spec.src_mac);
+	mac_from_u64(c->dst_mac.lo, spec.dst_mac);
+	spec.vlan = c->has_vlan;
+	spec.vlan_id = (uint16_t)c->vlan;
+	spec.family = c->src_ip.family;
+	ip_range_addr(&c->src_ip, c->src_ip.r.lo, spec.src_ip);
+	ip_range_addr(&c->dst_ip, c->dst_ip.r.lo, spec.dst_ip);
+	spec.src_port = (uint16_t)c->src_port.lo;
+	spec.dst_port = (uint16_t)c->dst_port.lo;
+	spec.frame_len = c->size;
+	if (pkt_build(&spec, r->frame, sizeof(r->frame), &lay)) {
+		snprintf(r->err, sizeof(r->err), "cannot build a %u-byte frame", c->size);
+		return -1;
+	}
+	pkt_tmpl_init(&r->tmpl, r->frame, &lay);
+	return 0;
+}
+
+static unsigned int vary_flags(const struct txgen_config *c)
+{
+	unsigned int v = 0;
+
+	if (!range_is_single(&c->src_mac) || !range_is_single(&c->dst_mac))
+		v |= PKT_VARY_MAC;
+	if (!range_is_single(&c->src_ip.r) || !range_is_single(&c->dst_ip.r))
+		v |= PKT_VARY_IP;
+	if (!range_is_single(&c->src_port) || !range_is_single(&c->dst_port))
+		v |= PKT_VARY_PORT;
+	return v;
+}
+
+static int open_sockets(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	uint32_t nframes = c->ring_size * 2;
+	uint32_t per_q = c->shared_umem ? nframes * c->queues : nframes;
+	struct xsock_opts o;
+	unsigned int q;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	o.ifname = c->dev;
+	o.mode = c->mode == MODE_ZC ? XSOCK_ZEROCOPY :
+		 c->mode == MODE_COPY ? XSOCK_COPY : XSOCK_AUTO;
+	o.tx_size = c->ring_size;
+	o.need_wakeup = !c->no_need_wakeup;
+	o.busy_poll = c->busy_poll;
+	o.busy_poll_budget = c->batch;
+	o.xdp_flags = c->attach == ATTACH_GENERIC ? XDP_FLAGS_SKB_MODE :
+						    XDP_FLAGS_DRV_MODE;
+
+	for (q = 0; q < c->queues; q++) {
+		struct xsock_umem *um;
+
+		if (!c->shared_umem || q == 0) {
+			ret = xsock_umem_create(&r->umem[r->numem], c->frame_size,
+						per_q, nframes);
+			if (ret) {
+				snprintf(r->err, sizeof(r->err),
+					 "cannot create UMEM (%u frames of %u bytes): %s",
+					 per_q, c->frame_size, strerror(-ret));
+				return -1;
+			}
+			r->numem++;
+		}
+		um = r->umem[r->numem - 1];
+		o.queue_id = c->queue + q;
+		r->qids[q] = o.queue_id;
+		ret = xsock_open(&r->xs[q], um, &o, r->err, sizeof(r->err));
+		if (ret)
+			return -1;
+		log_info(&r->lg, "%s queue %u: %s mode (%s)", c->dev, o.queue_id,
+			 r->xs[q]->zerocopy ? "zero-copy" : "copy",
+			 r->xs[q]->mode_reason);
+	}
+	return 0;
+}
+
+static int start_senders(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	uint32_t nframes = c->ring_size * 2;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct sender_cfg sc;
+	unsigned int q;
+	int ret;
+
+	if (ncpu < 1)
+		ncpu = 1;
+	for (q = 0; q < c->queues; q++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.xs = r->xs[q];
+		sc.frame_base = c->shared_umem ? q * nframes : 0;
+		sc.nframes = nframes;
+		sc.frame = r->frame;
+		sc.tmpl = &r->tmpl;
+		sc.vary = vary_flags(c);
+		sc.src_mac = c->src_mac;
+		sc.dst_mac = c->dst_mac;
+		sc.src_ip = c->src_ip;
+		sc.dst_ip = c->dst_ip;
+		sc.src_port = c->src_port;
+		sc.dst_port = c->dst_port;
+		sc.random = c->random;
+		sc.seed = (uint64_t)mono_ns() ^ ((uint64_t)q << 32);
+		sc.count = c->count ? c->count / c->queues +
+				      (q < c->count % c->queues ? 1 : 0) : 0;
+		sc.batch = c->batch;
+		sc.rate = c->rate;
+		if (c->rate.unit != RATE_UNLIMITED)
+			sc.rate.value = c->rate.value / c->queues;
+		sc.burst = c->burst;
+		sc.pcap = r->pcap_open ? &r->pcap : NULL;
+		sc.pcap_sample = c->pcap_sample;
+		sc.cpu = (int)((c->cpu + q) % (uint32_t)ncpu);
+		sc.stop = &stop_flag;
+		ret = sender_init(&r->snd[q], &sc);
+		if (ret) {
+			snprintf(r->err, sizeof(r->err), "queue %u: sender setup: %s",
+				 r->qids[q], strerror(-ret));
+			return -1;
+		}
+	}
+	for (q = 0; q < c->queues; q++) {
+		ret = sender_start(&r->snd[q]);
+		if (ret) {
+			stop_flag = 1;
+			snprintf(r->err, sizeof(r->err), "cannot start thread: %s",
+				 strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void collect(struct run *r, struct tx_counters *tot, struct tx_kstats *k)
+{
+	struct tx_counters one;
+	struct tx_kstats ks;
+	unsigned int q;
+
+	memset(tot, 0, sizeof(*tot));
+	memset(k, 0, sizeof(*k));
+	for (q = 0; q < r->cfg.queues; q++) {
+		tx_counters_snapshot(&r->snd[q].ctr, &one);
+		tx_counters_sum(tot, &one);
+		memset(&ks, 0, sizeof(ks));
+		if (r->xs[q] && !xsock_kstats(r->xs[q], &ks)) {
+			k->tx_invalid_descs += ks.tx_invalid_descs;
+			k->tx_ring_empty_descs += ks.tx_ring_empty_descs;
+		}
+	}
+}
+
+static bool all_done(const struct run *r)
+{
+	unsigned int q;
+
+	for (q = 0; q < r->cfg.queues; q++)
+		if (r->snd[q].started && !sender_done(&r->snd[q]))
+			return false;
+	return true;
+}
+
+/* Print a live line per second until the senders finish or time is up. */
+static void monitor(struct run *r, uint64_t t0)
+{
+	uint64_t next = t0 + 1000000000ull, last = t0, now;
+	uint64_t end = r->cfg.duration ? t0 + r->cfg.duration * 1000000000ull : 0;
+	struct tx_counters prev, cur, d;
+	struct tx_kstats k;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	memset(&prev, 0, sizeof(prev));
+	while (!all_done(r)) {
+		nanosleep(&ts, NULL);
+		now = mono_ns();
+		if (end && now >= end)
+			stop_flag = 1;
+		if (now < next)
+			continue;
+		collect(r, &cur, &k);
+		d.sent = cur.sent - prev.sent;
+		d.bytes = cur.bytes - prev.bytes;
+		d.completed = cur.completed - prev.completed;
+		if (r->cfg.verbose || !r->cfg.json)
+			stats_print_interval(stderr, (double)(now - last) / 1e9,
+					     &d, &cur, &k);
+		prev = cur;
+		last = now;
+		next += 1000000000ull;
+	}
+}
+
+static void cleanup(struct run *r)
+{
+	unsigned int q;
+	int ret;
+
+	for (q = 0; q < r->cfg.queues && q < MAX_QUEUES; q++) {
+		sender_fini(&r->snd[q]);
+		xsock_close(r->xs[q]);
+		r->xs[q] = NULL;
+	}
+	for (q = 0; q < r->numem; q++)
+		xsock_umem_destroy(r->umem[q]);
+	r->numem = 0;
+	if (r->pcap_open) {
+		ret = pcap_close(&r->pcap);
+		r->pcap_open = false;
+		if (ret && !r->err[0])
+			snprintf(r->err, sizeof(r->err), "closing pcap file: %s",
+				 strerror(-ret));
+	}
+}
+
+static int run_traffic(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	struct stats_summary sum;
+	uint64_t t0, t1;
+	unsigned int q;
+	int failed = 0;
+
+	if (open_sockets(r))
+		return EXIT_RUNTIME;
+	t0 = mono_ns();
+	if (start_senders(r))
+		failed = 1;
+	monitor(r, t0);
+	for (q = 0; q < c->queues; q++) {
+		if (sender_join(&r->snd[q]) && !failed) {
+			snprintf(r->err, sizeof(r->err), "%s", r->snd[q].errmsg);
+			failed = 1;
+		}
+	}
+	t1 = mono_ns();
+
+	memset(&sum, 0, sizeof(sum));
+	sum.dev = c->dev;
+	sum.queues = r->qids;
+	sum.nqueues = c->queues;
+	sum.mode = r->xs[0]->zerocopy ? "zerocopy" : "copy";
+	sum.mode_reason = r->xs[0]->mode_reason;
+	collect(r, &sum.c, &sum.k);
+	sum.seconds = (double)(t1 - t0) / 1e9;
+	stats_print_summary(stderr, &sum);
+	if (c->json)
+		stats_print_json(stdout, &sum);
+	if (!failed && sum.c.completed != sum.c.sent) {
+		snprintf(r->err, sizeof(r->err),
+			 "%llu of %llu frames were never completed by the kernel",
+			 (unsigned long long)(sum.c.sent - sum.c.completed),
+			 (unsigned long long)sum.c.sent);
+		failed = 1;
+	}
+	return failed ? EXIT_RUNTIME : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;	/* large; zero-initialised */
+	struct sigaction sa;
+	int ret, code;
+
+	r.lg.prog = "txgen";
+	r.lg.level = LOG_INFO;
+	switch (config_parse(&r.cfg, argc, argv, r.err, sizeof(r.err))) {
+	case PARAMS_HELP:
+		config_usage(stdout);
+		return 0;
+	case PARAMS_ERROR:
+		log_err(&r.lg, "%s", r.err);
+		return EXIT_USAGE;
+	case PARAMS_OK:
+		break;
+	}
+	r.lg.level = LOG_INFO + (int)r.cfg.verbose;
+
+	if (ifinfo_get(r.cfg.dev, &r.ifi, r.err, sizeof(r.err)) ||
+	    config_check_iface(&r.cfg, &r.ifi, r.err, sizeof(r.err)) ||
+	    check_privileges(r.err, sizeof(r.err)) || build_template(&r)) {
+		log_err(&r.lg, "%s", r.err);
+		return EXIT_USAGE;
+	}
+	if (r.cfg.attach == ATTACH_GENERIC)
+		log_info(&r.lg, "--attach has no effect: a transmit-only socket loads no XDP program");
+	if (r.cfg.pcap) {
+		ret = pcap_open(&r.pcap, r.cfg.pcap, 65535);
+		if (ret) {
+			log_err(&r.lg, "cannot open pcap file %s: %s", r.cfg.pcap,
+				strerror(-ret));
+			return EXIT_USAGE;
+		}
+		r.pcap_open = true;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	code = run_traffic(&r);
+	cleanup(&r);
+	if (code == 0 && r.err[0])
+		code = EXIT_RUNTIME;
+	if (code)
+		log_err(&r.lg, "%s", r.err);
+	return code;
+}
