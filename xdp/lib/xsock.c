@@ -30,6 +30,8 @@ bool xsock_ring_cons_zeroed(const struct xsk_ring_cons *r)
 	       !r->producer && !r->consumer && !r->ring && !r->flags;
 }
 
+static void umem_unregister(struct xsock_umem *um);
+
 static int umem_register(struct xsock_umem *um)
 {
 	struct xsk_umem_config cfg = {
@@ -43,8 +45,14 @@ static int umem_register(struct xsock_umem *um)
 	/* Fresh, zeroed ring structs for every registration (see header). */
 	memset(&um->fill, 0, sizeof(um->fill));
 	memset(&um->comp, 0, sizeof(um->comp));
-	return xsk_umem__create(&um->umem, um->area, um->size, &um->fill,
-				&um->comp, &cfg);
+	int err = xsk_umem__create(&um->umem, um->area, um->size, &um->fill,
+				   &um->comp, &cfg);
+
+	if (!err && !xsock_cq_sane(&um->comp)) {
+		umem_unregister(um);
+		return -EPROTO;
+	}
+	return err;
 }
 
 /* Unregister, also unmapping the rings libxdp leaves behind on failure. */
@@ -270,16 +278,20 @@ int xsock_kstats(const struct xsock *xs, struct tx_kstats *k)
 	return 0;
 }
 
-bool xsock_rings_sane(const struct xsock *xs)
+bool xsock_cq_sane(const struct xsk_ring_cons *cq)
 {
-	const struct xsk_ring_cons *cq = xs->cq;
-	const struct xsk_ring_prod *tx = &xs->tx;
-
-	if (!cq || !cq->producer || !tx->producer)
+	if (!cq || !cq->producer || !cq->consumer)
 		return false;
 	/* Nothing was sent yet: a garbage cached_prod on the completion ring
 	 * would make xsk_ring_cons__peek() report phantom completions. */
-	if (cq->cached_prod != *cq->producer || cq->cached_cons != *cq->consumer)
+	return cq->cached_prod == *cq->producer && cq->cached_cons == *cq->consumer;
+}
+
+bool xsock_rings_sane(const struct xsock *xs)
+{
+	const struct xsk_ring_prod *tx = &xs->tx;
+
+	if (!xsock_cq_sane(xs->cq) || !tx->producer || !tx->consumer)
 		return false;
 	if (tx->cached_prod != *tx->producer ||
 	    tx->cached_cons != *tx->consumer + tx->size)

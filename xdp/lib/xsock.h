@@ -79,6 +79,7 @@ int xsock_kstats(const struct xsock *xs, struct tx_kstats *k);
 
 /* True when cached ring indices match the kernel's (nothing in flight). */
 bool xsock_rings_sane(const struct xsock *xs);
+bool xsock_cq_sane(const struct xsk_ring_cons *cq);
 bool xsock_ring_prod_zeroed(const struct xsk_ring_prod *r);
 bool xsock_ring_cons_zeroed(const struct xsk_ring_cons *r);
 

@@ -1,0 +1,768 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for txgen's library. Prints "ok N - name" / "not ok N - name"
+ * per test and a final "N passed, N failed" line; exit status 1 on failure.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../config.h"
+#include "../lib/params.h"
+#include "../lib/pcap.h"
+#include "../lib/pkt.h"
+#include "../lib/range.h"
+#include "../lib/rate.h"
+#include "../lib/stats.h"
+#include "../lib/xsock.h"
+
+struct tctx {
+	int n, passed, failed;
+	int cur_fail;
+	const char *cur;
+};
+
+#define CHECK(t, cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: check failed: %s\n",		\
+			__FILE__, __LINE__, #cond);			\
+		(t)->cur_fail = 1;					\
+	}								\
+} while (0)
+
+static void run(struct tctx *t, const char *name, void (*fn)(struct tctx *))
+{
+	t->cur = name;
+	t->cur_fail = 0;
+	fn(t);
+	t->n++;
+	if (t->cur_fail) {
+		t->failed++;
+		printf("not ok %d - %s\n", t->n, name);
+	} else {
+		t->passed++;
+		printf("ok %d - %s\n", t->n, name);
+	}
+	fflush(stdout);
+}
+
+/* ---- independent reference checksum (deliberately naive) ---- */
+
+static uint16_t ref_csum(const uint8_t *p, size_t len)
+{
+	unsigned long long s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += ((unsigned)p[i] << 8) + p[i + 1];
+	if (len & 1)
+		s += (unsigned)p[len - 1] << 8;
+	while (s > 0xffff)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)(~s & 0xffff);
+}
+
+/* Verify a frame's UDP checksum by summing pseudo header + UDP segment,
+ * checksum field included: a correct segment sums to 0 (after ~). */
+static int ref_udp_ok(const uint8_t *f, const struct pkt_layout *lay)
+{
+	uint8_t buf[128 + 9000];
+	const uint8_t *ip = f + lay->l3_off;
+	const uint8_t *udp = f + lay->l4_off;
+	unsigned ulen = (unsigned)(udp[4] << 8 | udp[5]);
+	size_t n = 0;
+
+	if (lay->family == AF_INET) {
+		memcpy(buf, ip + 12, 8);
+		buf[8] = 0;
+		buf[9] = 17;
+		buf[10] = (uint8_t)(ulen >> 8);
+		buf[11] = (uint8_t)ulen;
+		n = 12;
+	} else {
+		memcpy(buf, ip + 8, 32);
+		buf[32] = 0;
+		buf[33] = 0;
+		buf[34] = (uint8_t)(ulen >> 8);
+		buf[35] = (uint8_t)ulen;
+		buf[36] = buf[37] = buf[38] = 0;
+		buf[39] = 17;
+		n = 40;
+	}
+	memcpy(buf + n, udp, ulen);
+	n += ulen;
+	if (udp[6] == 0 && udp[7] == 0)
+		return 0;	/* 0 means "no checksum": never acceptable here */
+	return ref_csum(buf, n) == 0;
+}
+
+static void default_spec(struct pkt_spec *s, int family, bool vlan, uint32_t len)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->src_mac, "\x02\x00\x00\x00\x00\x01", 6);
+	memset(s->dst_mac, 0xff, 6);
+	s->family = family;
+	s->vlan = vlan;
+	s->vlan_id = 42;
+	if (family == AF_INET) {
+		inet_pton(AF_INET, "198.18.0.1", s->src_ip);
+		inet_pton(AF_INET, "198.18.0.2", s->dst_ip);
+	} else {
+		inet_pton(AF_INET6, "2001:2::1", s->src_ip);
+		inet_pton(AF_INET6, "2001:2::2", s->dst_ip);
+	}
+	s->src_port = 9;
+	s->dst_port = 9;
+	s->frame_len = len;
+}
+
+/* ---- tests ---- */
+
+static void t_ip4_csum_vector(struct tctx *t)
+{
+	/* Well-known example header, checksum 0xb861. */
+	static const uint8_t h[20] = {
+		0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+		0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+	};
+
+	CHECK(t, ip4_hdr_csum(h) == 0xb861);
+	CHECK(t, ref_csum(h, 20) == 0);
+}
+
+static void t_frame_ip4(struct tctx *t)
+{
+	uint8_t f[2048];
+	struct pkt_layout lay;
+	struct pkt_spec s;
+	uint32_t magic;
+
+	default_spec(&s, AF_INET, false, 60);
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+	CHECK(t, lay.l3_off == 14 && lay.l4_off == 34 && lay.payload_off == 42);
+	CHECK(t, lay.len == 60);
+	CHECK(t, f[12] == 0x08 && f[13] == 0x00);
+	CHECK(t, f[14] == 0x45 && f[23] == 17);
+	CHECK(t, (f[16] << 8 | f[17]) == 46);		/* IPv4 total length */
+	CHECK(t, (f[38] << 8 | f[39]) == 26);		/* UDP length */
+	CHECK(t, ref_csum(f + 14, 20) == 0);		/* header checksum */
+	memcpy(&magic, f + 42, 4);
+	CHECK(t, ntohl(magic) == PKTGEN_MAGIC);
+	CHECK(t, !memcmp(f, "\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01", 12));
+}
+
+static void t_frame_vlan_ip6(struct tctx *t)
+{
+	uint8_t f[2048];
+	struct pkt_layout lay;
+	struct pkt_spec s;
+
+	default_spec(&s, AF_INET6, true, 128);
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+	CHECK(t, f[12] == 0x81 && f[13] == 0x00);	/* 802.1Q */
+	CHECK(t, (f[14] << 8 | f[15]) == 42);		/* VLAN id */
+	CHECK(t, f[16] == 0x86 && f[17] == 0xdd);
+	CHECK(t, lay.l3_off == 18 && lay.l4_off == 58 && lay.payload_off == 66);
+	CHECK(t, (f[18] >> 4) == 6 && f[24] == 17);
+	CHECK(t, (f[22] << 8 | f[23]) == 128 - 58);	/* payload length */
+	/* Too small for IPv6+VLAN+pktgen header, and VLAN id out of range. */
+	CHECK(t, pkt_min_len(AF_INET6, true) == 82);
+	s.frame_len = 81;
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == -EINVAL);
+	s.frame_len = 128;
+	s.vlan_id = 4096;
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == -EINVAL);
+	CHECK(t, pkt_min_len(AF_INET, true) == 62 && pkt_min_len(AF_INET, false) == 60);
+	default_spec(&s, AF_INET, true, 64);
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+	CHECK(t, lay.l3_off == 18 && lay.payload_off == 46);
+}
+
+static void t_udp_csum_ip4(struct tctx *t)
+{
+	uint8_t f[2048];
+	struct pkt_layout lay;
+	struct pkt_spec s;
+	uint32_t len;
+
+	for (len = 60; len <= 1514; len += 97) {
+		default_spec(&s, AF_INET, false, len);
+		CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+		CHECK(t, ref_udp_ok(f, &lay));
+		CHECK(t, udp_csum(f, &lay) == (f[lay.l4_off + 6] << 8 | f[lay.l4_off + 7]));
+	}
+}
+
+static void t_udp_csum_ip6(struct tctx *t)
+{
+	uint8_t f[2048];
+	struct pkt_layout lay;
+	struct pkt_spec s;
+	uint32_t len;
+
+	for (len = 78; len <= 1514; len += 101) {
+		default_spec(&s, AF_INET6, len & 1, len);
+		CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+		CHECK(t, ref_udp_ok(f, &lay));
+	}
+}
+
+/* The hot-path patch must produce exactly what a full rebuild produces. */
+static void t_patch_matches_rebuild(struct tctx *t)
+{
+	static const int fams[2] = { AF_INET, AF_INET6 };
+	uint8_t f[2048], g[2048];
+	struct pkt_layout lay, lay2;
+	struct pkt_tmpl tm;
+	struct pkt_spec s;
+	struct pkt_vars v;
+	int fi, i;
+
+	for (fi = 0; fi < 2; fi++) {
+		default_spec(&s, fams[fi], fi == 1, fi ? 100 : 61);
+		CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+		pkt_tmpl_init(&tm, f, &lay);
+		for (i = 0; i < 200; i++) {
+			memset(&v, 0, sizeof(v));
+			v.seq = (uint32_t)i * 2654435761u;
+			v.tv_sec = 1700000000u + (uint32_t)i;
+			v.tv_usec = (uint32_t)i * 4999u % 1000000u;
+			memcpy(v.src_mac, s.src_mac, 6);
+			memcpy(v.dst_mac, "\x02\x11\x22\x33\x44\x55", 6);
+			memcpy(v.src_ip, s.src_ip, 16);
+			memcpy(v.dst_ip, s.dst_ip, 16);
+			v.src_ip[fi ? 15 : 3] = (uint8_t)i;
+			v.dst_ip[fi ? 14 : 2] = (uint8_t)(255 - i);
+			v.src_port = (uint16_t)(i * 313);
+			v.dst_port = (uint16_t)(65535 - i);
+			pkt_patch(f, &tm, &v, PKT_VARY_MAC | PKT_VARY_IP | PKT_VARY_PORT);
+			CHECK(t, ref_udp_ok(f, &lay));
+			if (fams[fi] == AF_INET)
+				CHECK(t, ref_csum(f + lay.l3_off, 20) == 0);
+
+			/* Independent rebuild from scratch with the same values. */
+			memcpy(s.dst_mac, v.dst_mac, 6);
+			memcpy(s.src_ip, v.src_ip, 16);
+			memcpy(s.dst_ip, v.dst_ip, 16);
+			s.src_port = v.src_port;
+			s.dst_port = v.dst_port;
+			CHECK(t, pkt_build(&s, g, sizeof(g), &lay2) == 0);
+			{
+				uint32_t be[3] = { htonl(v.seq), htonl(v.tv_sec), htonl(v.tv_usec) };
+
+				memcpy(g + lay2.payload_off + 4, be, 12);
+				g[lay2.l4_off + 6] = 0;
+				g[lay2.l4_off + 7] = 0;
+				{
+					uint16_t c = udp_csum(g, &lay2);
+
+					g[lay2.l4_off + 6] = (uint8_t)(c >> 8);
+					g[lay2.l4_off + 7] = (uint8_t)c;
+				}
+			}
+			CHECK(t, !memcmp(f, g, lay.len));
+		}
+		/* Without ranges only seq/time change and checksums stay right. */
+		v.seq = 7;
+		pkt_patch(f, &tm, &v, 0);
+		CHECK(t, ref_udp_ok(f, &lay));
+	}
+}
+
+static void t_range_sequential(struct tctx *t)
+{
+	struct range r = { 10, 12 };
+	struct range_iter it;
+	uint64_t got[7];
+	int i;
+
+	range_iter_init(&it, &r, false, 1);
+	for (i = 0; i < 7; i++)
+		got[i] = range_next(&it);
+	CHECK(t, got[0] == 10 && got[1] == 11 && got[2] == 12 && got[3] == 10 &&
+		 got[4] == 11 && got[5] == 12 && got[6] == 10);
+	r.lo = r.hi = 5;
+	range_iter_init(&it, &r, false, 1);
+	CHECK(t, range_next(&it) == 5 && range_next(&it) == 5);
+	/* Wrap at the top of the type's range. */
+	r.lo = 65534;
+	r.hi = 65535;
+	range_iter_init(&it, &r, false, 1);
+	CHECK(t, range_next(&it) == 65534 && range_next(&it) == 65535 &&
+		 range_next(&it) == 65534);
+}
+
+static void t_range_random(struct tctx *t)
+{
+	struct range r = { 1000, 1009 };
+	struct range_iter it;
+	int seen[10] = { 0 }, i, all = 1;
+	uint64_t v;
+
+	range_iter_init(&it, &r, true, 12345);
+	for (i = 0; i < 10000; i++) {
+		v = range_next(&it);
+		CHECK(t, v >= 1000 && v <= 1009);
+		if (v >= 1000 && v <= 1009)
+			seen[v - 1000]++;
+	}
+	for (i = 0; i < 10; i++)
+		all &= seen[i] > 500;	/* roughly uniform */
+	CHECK(t, all);
+}
+
+static void t_range_parse(struct tctx *t)
+{
+	struct ip_range ip;
+	struct range r;
+	uint8_t a[16];
+
+	CHECK(t, range_parse_u16("9", &r) == 0 && r.lo == 9 && r.hi == 9);
+	CHECK(t, range_parse_u16("1000-2000", &r) == 0 && r.lo == 1000 && r.hi == 2000);
+	CHECK(t, range_parse_u16("2000-1000", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("65536", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("1-", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("-1", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("x", &r) == -EINVAL);
+	CHECK(t, range_parse_mac("02:00:00:00:00:01-02:00:00:00:01:00", &r) == 0 &&
+		 r.lo == 0x020000000001ULL && r.hi == 0x020000000100ULL);
+	CHECK(t, range_parse_mac("02:00:00:00:00", &r) == -EINVAL);
+	CHECK(t, range_parse_mac("02:00:00:00:00:0g", &r) == -EINVAL);
+	CHECK(t, range_parse_mac("02-00-00-00-00-01", &r) == -EINVAL);
+	CHECK(t, range_parse_ip("198.18.0.1-198.18.1.0", &ip) == 0 &&
+		 ip.family == AF_INET && ip.r.hi - ip.r.lo == 255);
+	ip_range_addr(&ip, ip.r.lo + 3, a);
+	CHECK(t, !memcmp(a, "\xc6\x12\x00\x04", 4));
+	CHECK(t, range_parse_ip("198.18.0.9-198.18.0.1", &ip) == -EINVAL);
+	CHECK(t, range_parse_ip("198.18.0.1-2001:2::1", &ip) == -EINVAL);
+	CHECK(t, range_parse_ip("198.18.0", &ip) == -EINVAL);
+	CHECK(t, range_parse_ip("2001:2::1-2001:2::ff", &ip) == 0 &&
+		 ip.family == AF_INET6 && ip.r.lo == 1 && ip.r.hi == 255);
+	ip_range_addr(&ip, 0x10, a);
+	CHECK(t, a[0] == 0x20 && a[1] == 0x01 && a[3] == 0x02 && a[15] == 0x10);
+	CHECK(t, range_parse_ip("2001:2::1-2001:3::1", &ip) == -EINVAL);
+}
+
+static void t_rate_parse(struct tctx *t)
+{
+	struct rate_spec r;
+
+	CHECK(t, rate_parse("100kpps", &r) == 0 && r.unit == RATE_PPS && r.value == 1e5);
+	CHECK(t, rate_parse("1Mpps", &r) == 0 && r.unit == RATE_PPS && r.value == 1e6);
+	CHECK(t, rate_parse("1.5Mpps", &r) == 0 && r.value == 1.5e6);
+	CHECK(t, rate_parse("2500", &r) == 0 && r.unit == RATE_PPS && r.value == 2500);
+	CHECK(t, rate_parse("100k", &r) == 0 && r.unit == RATE_PPS && r.value == 1e5);
+	CHECK(t, rate_parse("1Mbit", &r) == 0 && r.unit == RATE_BPS && r.value == 1e6);
+	CHECK(t, rate_parse("100Mbit", &r) == 0 && r.unit == RATE_BPS && r.value == 1e8);
+	CHECK(t, rate_parse("10Gbit", &r) == 0 && r.unit == RATE_BPS && r.value == 1e10);
+	CHECK(t, rate_parse("64kbit/s", &r) == 0 && r.value == 64e3);
+	CHECK(t, rate_parse("0", &r) == -EINVAL);
+	CHECK(t, rate_parse("0pps", &r) == -EINVAL);
+	CHECK(t, rate_parse("-5kpps", &r) == -EINVAL);
+	CHECK(t, rate_parse("0.5", &r) == -EINVAL);
+	CHECK(t, rate_parse("fast", &r) == -EINVAL);
+	CHECK(t, rate_parse("10 kpps", &r) == -EINVAL);
+	CHECK(t, rate_parse("10furlongs", &r) == -EINVAL);
+	CHECK(t, rate_parse("", &r) == -EINVAL);
+	CHECK(t, rate_parse("nan", &r) == -EINVAL);
+	CHECK(t, rate_parse("inf", &r) == -EINVAL);
+}
+
+static void t_rate_bucket(struct tctx *t)
+{
+	struct rate_spec r = { RATE_PPS, 100000 };
+	struct rate_bucket b;
+	uint64_t now = 1000000000ull, total = 0;
+	int i;
+
+	/* Ask for 64 every 10 us over one simulated second: 100k granted. */
+	rate_bucket_init(&b, &r, 60, 64, now);
+	for (i = 0; i < 100000; i++) {
+		now += 10000;
+		total += rate_take(&b, now, 64);
+	}
+	CHECK(t, total >= 99000 && total <= 101000);
+	/* Bit rate: 60-byte frames at 48 Mbit/s = 100k pps. */
+	r.unit = RATE_BPS;
+	r.value = 48e6;
+	rate_bucket_init(&b, &r, 60, 64, now);
+	total = 0;
+	for (i = 0; i < 100000; i++) {
+		now += 10000;
+		total += rate_take(&b, now, 64);
+	}
+	CHECK(t, total >= 99000 && total <= 101000);
+	/* Burst caps what an idle period can save up. */
+	now += 1000000000ull;
+	CHECK(t, rate_take(&b, now, 1000) == 64);
+	CHECK(t, rate_wait_ns(&b, 1) > 0);
+	rate_bucket_init(&b, NULL, 60, 64, now);
+	CHECK(t, rate_take(&b, now, 4096) == 4096 && rate_wait_ns(&b, 100) == 0);
+}
+
+/* ---- option parsing ---- */
+
+static enum params_result parse(struct txgen_config *c, char *err, const char *a0, ...)
+{
+	char *argv[40];
+	int argc = 0;
+	va_list ap;
+	const char *s;
+
+	argv[argc++] = (char *)"txgen";
+	va_start(ap, a0);
+	for (s = a0; s && argc < 39; s = va_arg(ap, const char *))
+		argv[argc++] = (char *)s;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return config_parse(c, argc, argv, err, PARAM_ERR_LEN);
+}
+
+static void t_opts_good(struct tctx *t)
+{
+	struct txgen_config c;
+	char err[PARAM_ERR_LEN];
+
+	CHECK(t, parse(&c, err, "--dev", "eth0", NULL) == PARAMS_OK);
+	CHECK(t, !strcmp(c.dev, "eth0") && c.queue == 0 && c.queues == 1);
+	CHECK(t, c.mode == MODE_AUTO && c.size == 60 && c.batch == 64);
+	CHECK(t, c.dst_mac.lo == 0xffffffffffffULL && c.src_port.lo == 9 && c.dst_port.hi == 9);
+	CHECK(t, c.src_ip.family == AF_INET && c.src_ip.r.lo == 0xc6120001u &&
+		 c.dst_ip.r.lo == 0xc6120002u);
+	CHECK(t, c.rate.unit == RATE_UNLIMITED && c.count == 0);
+	CHECK(t, parse(&c, err, "--dev=veth1", "--mode", "copy", "--count", "10000",
+		       "--rate", "1Mbit", "--burst", "8", "--size", "1000", "--vlan", "7",
+		       "--src-ip", "10.0.0.1-10.0.0.9", "--dst-port", "1000-2000",
+		       "--random", "-vv", "--json", "--queues", "2", "--shared-umem",
+		       NULL) == PARAMS_OK);
+	CHECK(t, c.mode == MODE_COPY && c.count == 10000 && c.rate.unit == RATE_BPS);
+	CHECK(t, c.has_vlan && c.vlan == 7 && c.size == 1000 && c.burst == 8);
+	CHECK(t, c.verbose == 2 && c.json && c.random && c.queues == 2);
+	CHECK(t, c.dst_port.lo == 1000 && c.dst_port.hi == 2000);
+	CHECK(t, parse(&c, err, "--dev", "e", "--ipv6", NULL) == PARAMS_OK);
+	CHECK(t, c.size == 78 && c.src_ip.family == AF_INET6);
+	CHECK(t, parse(&c, err, "--dev", "e", "--ipv6", "--vlan", "1", NULL) == PARAMS_OK &&
+		 c.size == 82);
+	CHECK(t, parse(&c, err, "--dev", "e", "--help", NULL) == PARAMS_HELP);
+}
+
+struct bad_case {
+	const char *args[8];
+	const char *needle;	/* must appear in the error */
+};
+
+static void t_opts_bad(struct tctx *t)
+{
+	static const struct bad_case cases[] = {
+		{ { "--mode", "copy" }, "--dev" },
+		{ { "--dev", "e", "--bogus" }, "unknown option" },
+		{ { "--dev" }, "needs a value" },
+		{ { "--dev", "e", "stray" }, "unexpected argument" },
+		{ { "--dev", "e", "--mode", "turbo" }, "not one of" },
+		{ { "--dev", "e", "--attach", "hw" }, "not one of" },
+		{ { "--dev", "e", "--size", "59" }, "below the minimum" },
+		{ { "--dev", "e", "--size", "0" }, "below the minimum" },
+		{ { "--dev", "e", "--size", "70", "--ipv6" }, "too small" },
+		{ { "--dev", "e", "--size", "abc" }, "not a number" },
+		{ { "--dev", "e", "--size", "70000" }, "out of range" },
+		{ { "--dev", "e", "--size", "5000" }, "frame-size" },
+		{ { "--dev", "e", "--src-mac", "00:11:22:33:44" }, "malformed MAC" },
+		{ { "--dev", "e", "--dst-mac", "zz:11:22:33:44:55" }, "malformed MAC" },
+		{ { "--dev", "e", "--dst-mac", "02:00:00:00:00:09-02:00:00:00:00:01" }, "malformed MAC" },
+		{ { "--dev", "e", "--src-ip", "300.1.1.1" }, "malformed IP" },
+		{ { "--dev", "e", "--dst-ip", "10.0.0.9-10.0.0.1" }, "malformed IP" },
+		{ { "--dev", "e", "--dst-ip", "10.0.0.1-" }, "malformed IP" },
+		{ { "--dev", "e", "--src-ip", "2001:2::1" }, "not an IPv4" },
+		{ { "--dev", "e", "--ipv6", "--dst-ip", "10.0.0.1" }, "not an IPv6" },
+		{ { "--dev", "e", "--src-port", "70000" }, "malformed port" },
+		{ { "--dev", "e", "--dst-port", "20-10" }, "malformed port" },
+		{ { "--dev", "e", "--rate", "0" }, "invalid rate" },
+		{ { "--dev", "e", "--rate", "-100kpps" }, "invalid rate" },
+		{ { "--dev", "e", "--rate", "lots" }, "invalid rate" },
+		{ { "--dev", "e", "--count", "0" }, "out of range" },
+		{ { "--dev", "e", "--count", "-1" }, "not a number" },
+		{ { "--dev", "e", "--duration", "0" }, "out of range" },
+		{ { "--dev", "e", "--vlan", "4096" }, "out of range" },
+		{ { "--dev", "e", "--ring-size", "1000" }, "power of two" },
+		{ { "--dev", "e", "--frame-size", "3000" }, "power of two" },
+		{ { "--dev", "e", "--batch", "512", "--ring-size", "256" }, "larger than" },
+		{ { "--dev", "e", "--burst", "10" }, "--rate" },
+		{ { "--dev", "e", "--shared-umem" }, "--queues" },
+		{ { "--dev", "e", "--pcap-sample", "10" }, "--pcap" },
+		{ { "--dev", "e", "--queues", "0" }, "out of range" },
+		{ { "--dev", "e", "--json=yes" }, "takes no value" },
+	};
+	struct txgen_config c;
+	char err[PARAM_ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+		enum params_result r = parse(&c, err, a[0], a[1], a[2], a[3], a[4],
+					     a[5], a[6], a[7], NULL);
+
+		if (r != PARAMS_ERROR || !strstr(err, cases[i].needle) ||
+		    strchr(err, '\n')) {
+			fprintf(stderr, "  case %zu (%s %s %s %s): r=%d err='%s'\n",
+				i, a[0], a[1] ? a[1] : "", a[2] ? a[2] : "",
+				a[3] ? a[3] : "", r, err);
+			t->cur_fail = 1;
+		}
+	}
+}
+
+static void t_opts_iface(struct tctx *t)
+{
+	struct txgen_config c;
+	struct ifinfo ifi;
+	char err[PARAM_ERR_LEN];
+
+	memset(&ifi, 0, sizeof(ifi));
+	snprintf(ifi.name, sizeof(ifi.name), "veth0");
+	ifi.up = true;
+	ifi.mtu = 1500;
+	ifi.tx_queues = 2;
+	memcpy(ifi.mac, "\x02\xaa\xbb\xcc\xdd\xee", 6);
+
+	CHECK(t, parse(&c, err, "--dev", "veth0", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == 0);
+	CHECK(t, c.src_mac.lo == 0x02aabbccddeeULL);
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--queue", "2", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == -1 &&
+		 strstr(err, "out of range") && strstr(err, "2 TX queues"));
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--queue", "1", "--queues", "2",
+		       NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == -1);
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--size", "1514", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == 0);
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--size", "1515", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == -1 &&
+		 strstr(err, "exceeds MTU"));
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--size", "1518", "--vlan", "3",
+		       NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == 0);
+	ifi.up = false;
+	CHECK(t, parse(&c, err, "--dev", "veth0", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == -1 &&
+		 strstr(err, "is down"));
+	CHECK(t, ifinfo_get("no-such-if0", &ifi, err, sizeof(err)) == -ENODEV &&
+		 strstr(err, "does not exist"));
+	CHECK(t, ifinfo_get("this-name-is-way-too-long", &ifi, err, sizeof(err)) ==
+		 -ENAMETOOLONG);
+}
+
+static void t_help_from_table(struct tctx *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(t, f != NULL);
+	if (!f)
+		return;
+	config_usage(f);
+	fclose(f);
+	CHECK(t, strstr(buf, "--dev IFACE") && strstr(buf, "--mode auto|zc|copy") &&
+		 strstr(buf, "--pcap-sample N") && strstr(buf, "--help"));
+	free(buf);
+}
+
+static void t_pcap_format(struct tctx *t)
+{
+	char path[] = "/tmp/txgen-unit-XXXXXX";
+	struct pcap_writer w;
+	uint8_t frame[60], buf[256];
+	uint32_t u32;
+	uint16_t u16;
+	FILE *f;
+	int fd, i;
+
+	for (i = 0; i < 60; i++)
+		frame[i] = (uint8_t)i;
+	fd = mkstemp(path);
+	CHECK(t, fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	CHECK(t, pcap_open(&w, path, 32) == 0);
+	CHECK(t, pcap_write(&w, frame, 60, 1700000000u, 123456u) == 0);
+	CHECK(t, pcap_write(&w, frame, 20, 1700000001u, 7u) == 0);
+	CHECK(t, w.written == 2);
+	CHECK(t, pcap_close(&w) == 0);
+
+	f = fopen(path, "rb");
+	CHECK(t, f != NULL);
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf), f);
+
+		fclose(f);
+		CHECK(t, n == 24 + 16 + 32 + 16 + 20);
+		memcpy(&u32, buf, 4);
+		CHECK(t, u32 == 0xa1b2c3d4u);
+		memcpy(&u16, buf + 4, 2);
+		CHECK(t, u16 == 2);
+		memcpy(&u16, buf + 6, 2);
+		CHECK(t, u16 == 4);
+		memcpy(&u32, buf + 16, 4);
+		CHECK(t, u32 == 32);		/* snaplen */
+		memcpy(&u32, buf + 20, 4);
+		CHECK(t, u32 == 1);		/* LINKTYPE_ETHERNET */
+		memcpy(&u32, buf + 24, 4);
+		CHECK(t, u32 == 1700000000u);
+		memcpy(&u32, buf + 28, 4);
+		CHECK(t, u32 == 123456u);
+		memcpy(&u32, buf + 32, 4);
+		CHECK(t, u32 == 32);		/* incl_len capped */
+		memcpy(&u32, buf + 36, 4);
+		CHECK(t, u32 == 60);		/* orig_len */
+		CHECK(t, !memcmp(buf + 40, frame, 32));
+		memcpy(&u32, buf + 72 + 8, 4);
+		CHECK(t, u32 == 20);
+		CHECK(t, !memcmp(buf + 72 + 16, frame, 20));
+	}
+	unlink(path);
+	CHECK(t, pcap_open(&w, "/nonexistent-dir/x.pcap", 64) == -ENOENT);
+}
+
+static void t_json(struct tctx *t)
+{
+	static const uint32_t q[2] = { 0, 1 };
+	struct stats_summary s;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(t, f != NULL);
+	if (!f)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.dev = "ve\"th";
+	s.queues = q;
+	s.nqueues = 2;
+	s.mode = "copy";
+	s.mode_reason = "zero-copy refused by driver: Operation not supported";
+	s.c.sent = s.c.completed = 1000;
+	s.c.bytes = 60000;
+	s.seconds = 2.0;
+	stats_print_json(f, &s);
+	fclose(f);
+	CHECK(t, strstr(buf, "\"dev\":\"ve\\\"th\"") != NULL);
+	CHECK(t, strstr(buf, "\"queues\":[0,1]") && strstr(buf, "\"mode\":\"copy\""));
+	CHECK(t, strstr(buf, "\"sent\":1000") && strstr(buf, "\"completed\":1000"));
+	CHECK(t, strstr(buf, "\"pps\":500.0") && strstr(buf, "\"bps\":240000.0"));
+	CHECK(t, strstr(buf, "\"tx_invalid_descs\":0") &&
+		 strstr(buf, "\"tx_ring_empty_descs\":0") && strstr(buf, "\"mode_reason\""));
+	CHECK(t, buf[len - 1] == '\n' && strchr(buf, '\n') == buf + len - 1);
+	free(buf);
+}
+
+/*
+ * Regression: libxdp 1.3.1's xsk_umem__create() leaves cached_prod/cached_cons
+ * of the rings it is handed untouched. A ring struct holding garbage then
+ * makes xsk_ring_cons__peek() on the completion ring report completions that
+ * never happened. Show the hazard, show that the sanity check catches it,
+ * and check that our own UMEM's rings come out zero-initialised.
+ */
+static void t_ring_zero_init(struct tctx *t)
+{
+	uint32_t prod = 0, cons = 0, flags = 0, idx = 0;
+	uint64_t descs[64];
+	struct xsk_ring_cons r;
+	struct xsock_umem *um = NULL;
+	void *junk[16];
+	int i, fd, ret;
+
+	memset(descs, 0, sizeof(descs));
+	memset(&r, 0xa5, sizeof(r));	/* what an uninitialised struct may hold */
+	r.producer = &prod;
+	r.consumer = &cons;
+	r.flags = &flags;
+	r.ring = descs;
+	r.size = 64;
+	r.mask = 63;
+	r.cached_prod = 0xa5a5a5a5u + 17;	/* garbage beyond cached_cons */
+	r.cached_cons = 0xa5a5a5a5u;
+	CHECK(t, xsk_ring_cons__peek(&r, 64, &idx) == 17);	/* phantom */
+	CHECK(t, !xsock_cq_sane(&r));
+	memset(&r, 0, sizeof(r));
+	r.producer = &prod;
+	r.consumer = &cons;
+	r.flags = &flags;
+	r.ring = descs;
+	r.size = 64;
+	r.mask = 63;
+	CHECK(t, xsock_cq_sane(&r));
+	CHECK(t, xsk_ring_cons__peek(&r, 64, &idx) == 0);
+
+	/* Poison the heap so an allocation that forgot to zero would show it. */
+	for (i = 0; i < 16; i++) {
+		junk[i] = malloc(sizeof(struct xsock_umem));
+		if (junk[i])
+			memset(junk[i], 0xa5, sizeof(struct xsock_umem));
+	}
+	for (i = 0; i < 16; i++)
+		free(junk[i]);
+
+	/* A real UMEM needs an AF_XDP socket (root); skip that part without. */
+	fd = socket(AF_XDP, SOCK_RAW, 0);
+	if (fd < 0) {
+		fprintf(stderr, "  (AF_XDP unavailable: real UMEM part skipped)\n");
+		return;
+	}
+	close(fd);
+	ret = xsock_umem_create(&um, 4096, 64, 64);
+	CHECK(t, ret == 0);
+	if (ret)
+		return;
+	CHECK(t, xsock_cq_sane(&um->comp));
+	CHECK(t, um->comp.cached_prod == 0 && um->comp.cached_cons == 0);
+	CHECK(t, xsk_ring_cons__peek(&um->comp, 64, &idx) == 0);
+	CHECK(t, xsock_umem_destroy(um) == 0);
+}
+
+static void t_ring_helpers_zeroed(struct tctx *t)
+{
+	struct xsk_ring_prod p;
+	struct xsk_ring_cons c;
+
+	memset(&p, 0, sizeof(p));
+	memset(&c, 0, sizeof(c));
+	CHECK(t, xsock_ring_prod_zeroed(&p) && xsock_ring_cons_zeroed(&c));
+	p.cached_cons = 1;
+	c.cached_prod = 1;
+	CHECK(t, !xsock_ring_prod_zeroed(&p) && !xsock_ring_cons_zeroed(&c));
+}
+
+int main(void)
+{
+	struct tctx t = { 0 };
+
+	run(&t, "ipv4 header checksum known vector", t_ip4_csum_vector);
+	run(&t, "frame layout ipv4", t_frame_ip4);
+	run(&t, "frame layout vlan + ipv6", t_frame_vlan_ip6);
+	run(&t, "udp checksum ipv4 (independent recomputation)", t_udp_csum_ip4);
+	run(&t, "udp checksum ipv6 (independent recomputation)", t_udp_csum_ip6);
+	run(&t, "incremental patch equals full rebuild", t_patch_matches_rebuild);
+	run(&t, "range sequential wrap", t_range_sequential);
+	run(&t, "range random within bounds", t_range_random);
+	run(&t, "range parsing mac/ip/port", t_range_parse);
+	run(&t, "rate parsing", t_rate_parse);
+	run(&t, "token bucket pacing", t_rate_bucket);
+	run(&t, "option parsing: defaults and valid input", t_opts_good);
+	run(&t, "option parsing: every bad input rejected with one line", t_opts_bad);
+	run(&t, "option checks against the interface", t_opts_iface);
+	run(&t, "--help generated from the table", t_help_from_table);
+	run(&t, "pcap file format", t_pcap_format);
+	run(&t, "json summary", t_json);
+	run(&t, "ring struct zero-init regression (libxdp 1.3.1)", t_ring_zero_init);
+	run(&t, "ring zero helpers", t_ring_helpers_zeroed);
+
+	printf("%d passed, %d failed\n", t.passed, t.failed);
+	return t.failed ? 1 : 0;
+}
