@@ -158,6 +158,9 @@ static int open_sockets(struct run *r)
 		log_info(&r->lg, "%s queue %u: %s mode (%s)", c->dev, o.queue_id,
 			 r->xs[q]->zerocopy ? "zero-copy" : "copy",
 			 r->xs[q]->mode_reason);
+		log_debug(&r->lg, "queue %u: copy-mode TX budget %s", o.queue_id,
+			  r->xs[q]->tx_budget_raised ? "raised to the ring size" :
+			  "left at the kernel default");
 	}
 	return 0;
 }
@@ -321,6 +324,21 @@ static int run_traffic(struct run *r)
 		}
 	}
 	t1 = mono_ns();
+	/* Time on the wire: first send attempt to last completion. */
+	{
+		uint64_t s0 = UINT64_MAX, s1 = 0;
+
+		for (q = 0; q < c->queues; q++) {
+			if (r->snd[q].start_ns && r->snd[q].start_ns < s0)
+				s0 = r->snd[q].start_ns;
+			if (r->snd[q].end_ns > s1)
+				s1 = r->snd[q].end_ns;
+		}
+		if (s0 != UINT64_MAX && s1 > s0) {
+			t0 = s0;
+			t1 = s1;
+		}
+	}
 
 	memset(&sum, 0, sizeof(sum));
 	sum.dev = c->dev;

@@ -73,17 +73,23 @@ void rate_bucket_init(struct rate_bucket *b, const struct rate_spec *spec,
 	}
 	b->rate = spec->value;
 	b->cost = spec->unit == RATE_BPS ? (double)frame_len * 8.0 : 1.0;
-	b->cap = (burst ? burst : 1) * b->cost;
+	/* The bucket holds at least burst packets and at least the credit of
+	 * RATE_CATCHUP_NS, so that a thread delayed by the scheduler makes up
+	 * the lost time instead of silently running slow. How much is sent
+	 * back to back at once is limited by the caller (see rate_chunk). */
+	b->burst = burst ? burst : 1;
+	b->cap = b->burst * b->cost;
+	if (b->cap < b->rate * (RATE_CATCHUP_NS * 1e-9))
+		b->cap = b->rate * (RATE_CATCHUP_NS * 1e-9);
 	b->tokens = b->cost;	/* allow the first packet at once */
 }
 
-uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want)
+uint32_t rate_avail(struct rate_bucket *b, uint64_t now_ns)
 {
 	double avail;
-	uint32_t n;
 
 	if (b->unlimited)
-		return want;
+		return UINT32_MAX;
 	if (now_ns > b->last_ns) {
 		b->tokens += (double)(now_ns - b->last_ns) * b->rate * 1e-9;
 		if (b->tokens > b->cap)
@@ -91,8 +97,21 @@ uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want)
 		b->last_ns = now_ns;
 	}
 	avail = b->tokens / b->cost;
-	n = avail >= want ? want : (uint32_t)avail;
-	b->tokens -= n * b->cost;
+	return avail >= UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
+}
+
+void rate_consume(struct rate_bucket *b, uint32_t n)
+{
+	if (!b->unlimited)
+		b->tokens -= n * b->cost;
+}
+
+uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want)
+{
+	uint32_t avail = rate_avail(b, now_ns);
+	uint32_t n = avail >= want ? want : avail;
+
+	rate_consume(b, n);
 	return n;
 }
 

@@ -28,14 +28,22 @@ struct rate_bucket {
 	double cost;		/* units per packet */
 	double cap;		/* bucket depth in units */
 	double tokens;
+	uint32_t burst;		/* max packets sent back to back */
 	uint64_t last_ns;
 	int unlimited;
 };
 
-/* burst is the bucket depth in packets (>= 1). */
+/* Credit kept across scheduling delays, at least burst packets' worth. */
+#define RATE_CATCHUP_NS 10000000ull
+
+/* burst is the most packets sent back to back at once (>= 1). */
 void rate_bucket_init(struct rate_bucket *b, const struct rate_spec *spec,
 		      uint32_t frame_len, uint32_t burst, uint64_t now_ns);
 
+/* Refill from the clock; returns whole packets available now. */
+uint32_t rate_avail(struct rate_bucket *b, uint64_t now_ns);
+/* Spend n packets' worth of tokens. */
+void rate_consume(struct rate_bucket *b, uint32_t n);
 /* Refill from the clock and take up to want packets; returns packets granted. */
 uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -84,26 +85,38 @@ static int reclaim(struct sender *s)
 	return (int)n;
 }
 
-/* Wake the kernel if it wants it; returns 0 or a fatal -errno. */
+/*
+ * Wake the kernel if it wants it; returns 0 or a fatal -errno. In copy mode
+ * sendto() transmits synchronously, at most the socket's TX budget per call,
+ * and says -EAGAIN when descriptors are left over: call again until the ring
+ * is drained (bounded), so the ring never silently backs up.
+ */
 static int kick(struct sender *s, bool force)
 {
 	struct xsock *xs = s->cfg.xs;
+	int tries;
 
 	if (!force && xs->need_wakeup && !xsk_ring_prod__needs_wakeup(&xs->tx))
 		return 0;
-	tx_counters_add(&s->ctr.kicks, 1);
-	if (sendto(xsock_fd(xs), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-		return 0;
-	switch (errno) {
-	case EAGAIN:
-	case EBUSY:
-	case ENOBUFS:
-	case EINTR:
-		return 0;	/* transient: descriptors stay queued */
-	default:
-		tx_counters_add(&s->ctr.kick_errors, 1);
-		return -errno;
+	for (tries = 0; tries < 64; tries++) {
+		tx_counters_add(&s->ctr.kicks, 1);
+		if (sendto(xsock_fd(xs), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+			return 0;
+		switch (errno) {
+		case EAGAIN:
+			if (xs->zerocopy)
+				return 0;	/* driver works asynchronously */
+			continue;		/* budget used up: more to send */
+		case EBUSY:
+		case ENOBUFS:
+		case EINTR:
+			return 0;	/* transient: descriptors stay queued */
+		default:
+			tx_counters_add(&s->ctr.kick_errors, 1);
+			return -errno;
+		}
 	}
+	return 0;
 }
 
 struct gen {
@@ -151,7 +164,6 @@ static void pace(struct rate_bucket *rb, uint32_t n)
 	struct timespec ts;
 
 	if (wait > SPIN_LIMIT_NS) {
-		wait -= SPIN_LIMIT_NS / 2;
 		ts.tv_sec = (time_t)(wait / 1000000000ull);
 		ts.tv_nsec = (long)(wait % 1000000000ull);
 		nanosleep(&ts, NULL);
@@ -192,9 +204,12 @@ void *sender_run(void *arg)
 	struct rate_bucket rb;
 	struct timespec rt;
 	struct gen g;
-	uint32_t want, got, idx, i;
+	uint32_t want, got, idx, i, min_chunk;
 	int err, perr = 0;
 
+	min_chunk = c->burst / 2 ? c->burst / 2 : 1;
+	/* Precise sleeps for pacing: default timer slack is 50 us. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	err = pin(c->cpu);
 	if (err) {
 		fail(s, err, "pinning thread to CPU");
@@ -202,6 +217,7 @@ void *sender_run(void *arg)
 	}
 	gen_init(&g, c);
 	rate_bucket_init(&rb, &c->rate, len, c->burst, now_ns());
+	s->start_ns = now_ns();
 
 	while (!*c->stop) {
 		if (c->count && sent >= c->count)
@@ -222,17 +238,25 @@ void *sender_run(void *arg)
 			continue;
 		}
 		if (!rb.unlimited) {
-			want = rate_take(&rb, now_ns(), want);
-			if (!want) {
-				pace(&rb, 1);
+			/* Wait for a useful chunk (half the burst) rather than
+			 * trickling single packets; sleeping instead of
+			 * spinning keeps wakeups prompt on a busy machine. */
+			uint32_t avail = rate_avail(&rb, now_ns());
+			uint32_t chunk = want < min_chunk ? want : min_chunk;
+
+			if (avail < chunk) {
+				pace(&rb, chunk);
 				continue;
 			}
+			if (want > avail)
+				want = avail;
+			if (want > rb.burst)
+				want = rb.burst;
 		}
 		got = xsk_ring_prod__reserve(&xs->tx, want, &idx);
+		rate_consume(&rb, got);
 		if (got < want) {
 			tx_counters_add(&s->ctr.ring_full, 1);
-			if (!rb.unlimited)
-				rb.tokens += (want - got) * rb.cost;
 			if (!got) {
 				err = kick(s, true);
 				if (err)
@@ -276,6 +300,7 @@ void *sender_run(void *arg)
 		     "completion ring reported more completions than frames in flight" :
 		     "transmit wakeup (sendto) failed");
 	drain(s);
+	s->end_ns = now_ns();
 out:
 	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 	return NULL;

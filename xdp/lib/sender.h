@@ -43,6 +43,8 @@ struct sender {
 	uint64_t *free_addr;	/* stack of free UMEM frame addresses */
 	uint32_t nfree;
 	int done;		/* set (atomically) when the thread finished */
+	uint64_t start_ns;	/* CLOCK_MONOTONIC: first send attempt */
+	uint64_t end_ns;	/* CLOCK_MONOTONIC: last completion reaped */
 	int err;		/* 0 or -errno */
 	char errmsg[192];
 	pthread_t thread;

@@ -147,6 +147,19 @@ static int try_create(struct xsock *xs, struct xsock_umem *um,
 					 &xs->comp, &cfg);
 }
 
+#ifndef XDP_MAX_TX_SKB_BUDGET
+#define XDP_MAX_TX_SKB_BUDGET 9
+#endif
+
+/* Copy mode sends at most a budget of frames per sendto() (32 by default).
+ * Kernels since 6.17 let a socket raise it up to its TX ring size. */
+static bool raise_tx_budget(int fd, uint32_t budget)
+{
+	unsigned int b = budget;
+
+	return !setsockopt(fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &b, sizeof(b));
+}
+
 static int set_busy_poll(int fd, uint32_t budget)
 {
 	int one = 1, usec = 20, b = (int)budget;
@@ -225,6 +238,9 @@ bound:
 			 "(uninitialised cached ring indices)", o->ifname, o->queue_id);
 		return -EPROTO;
 	}
+	if (!xs->zerocopy)
+		xs->tx_budget_raised = raise_tx_budget(xsk_socket__fd(xs->xsk),
+						       o->tx_size);
 	if (o->busy_poll) {
 		ret = set_busy_poll(xsk_socket__fd(xs->xsk), o->busy_poll_budget);
 		if (ret) {

@@ -55,6 +55,7 @@ struct xsock {
 	uint32_t queue_id;
 	bool zerocopy;
 	bool need_wakeup;
+	bool tx_budget_raised;	/* XDP_MAX_TX_SKB_BUDGET accepted */
 	char mode_reason[160];
 };
 

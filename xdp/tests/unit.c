@@ -397,10 +397,17 @@ static void t_rate_bucket(struct tctx *t)
 		total += rate_take(&b, now, 64);
 	}
 	CHECK(t, total >= 99000 && total <= 101000);
-	/* Burst caps what an idle period can save up. */
+	/* An idle second saves up only the catch-up window (10 ms = 1000
+	 * packets here) or the burst, whichever is larger. */
 	now += 1000000000ull;
-	CHECK(t, rate_take(&b, now, 1000) == 64);
+	CHECK(t, b.burst == 64);
+	CHECK(t, rate_take(&b, now, 5000) == 1000);
 	CHECK(t, rate_wait_ns(&b, 1) > 0);
+	r.unit = RATE_PPS;
+	r.value = 1000;
+	rate_bucket_init(&b, &r, 60, 500, now);
+	now += 1000000000ull;
+	CHECK(t, rate_take(&b, now, 5000) == 500);
 	rate_bucket_init(&b, NULL, 60, 64, now);
 	CHECK(t, rate_take(&b, now, 4096) == 4096 && rate_wait_ns(&b, 100) == 0);
 }

@@ -1,0 +1,256 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host test for txgen: two network namespaces joined by a veth pair; txgen
+# sends in one, rxcount (an AF_PACKET receiver) counts at the peer.
+# Needs root, veth and AF_XDP; exits 4 (skip) without them.
+# Output: "ok N - name" / "not ok N - name" lines and a final
+# "N passed, N failed, N skipped" line. Exit 1 if anything failed.
+
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TXGEN=${TXGEN:-$HERE/../txgen}
+RXCOUNT=${RXCOUNT:-$HERE/rxcount}
+N=10000
+T=20	# per-command timeout, seconds
+
+skip_all() {
+	echo "SKIP: $*"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 4
+}
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root"
+[ -x "$TXGEN" ] || { echo "missing $TXGEN (run make)"; exit 1; }
+[ -x "$RXCOUNT" ] || { echo "missing $RXCOUNT (run make)"; exit 1; }
+
+SUF=$(printf '%04x%04x' $RANDOM $RANDOM)
+NSA=txga-$SUF
+NSB=txgb-$SUF
+VA=txa$SUF
+VB=txb$SUF
+WORK=$(mktemp -d)
+
+cleanup() {
+	ip netns del "$NSA" 2>/dev/null
+	ip netns del "$NSB" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$NSA" 2>/dev/null || skip_all "cannot create network namespaces"
+ip netns add "$NSB" || skip_all "cannot create network namespaces"
+if ! ip link add "$VA" numtxqueues 2 numrxqueues 2 type veth \
+	peer name "$VB" numtxqueues 2 numrxqueues 2 2>/dev/null; then
+	skip_all "cannot create a veth pair"
+fi
+ip link set "$VA" netns "$NSA"
+ip link set "$VB" netns "$NSB"
+for ns in "$NSA" "$NSB"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+done
+ip -n "$NSA" link set "$VA" up
+ip -n "$NSB" link set "$VB" up
+# A second pair left down, for the "interface down" case.
+ip -n "$NSA" link add "d$VA" type veth peer name "e$VA"
+
+probe=$(timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy --count 1 2>&1)
+case "$probe" in
+*"AF_XDP socket"*) skip_all "AF_XDP not available: $probe" ;;
+esac
+
+PASS=0 FAIL=0 SKIP=0 NUM=0
+ok() { NUM=$((NUM + 1)); PASS=$((PASS + 1)); echo "ok $NUM - $1"; }
+not_ok() {
+	NUM=$((NUM + 1)); FAIL=$((FAIL + 1)); echo "not ok $NUM - $1"
+	shift
+	[ $# -gt 0 ] && printf '#   %s\n' "$@"
+}
+skip() { NUM=$((NUM + 1)); SKIP=$((SKIP + 1)); echo "ok $NUM - $1 # SKIP $2"; }
+
+txa() { timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" "$@"; }
+
+# Extract a numeric or string field from a one-line JSON object.
+jget() { sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
+
+# Start rxcount at the peer and wait (bounded) until it is listening.
+RXPID=
+rx_start() {
+	rm -f "$WORK/ready" "$WORK/rx.json"
+	timeout $((T + 5)) ip netns exec "$NSB" "$RXCOUNT" --dev "$VB" \
+		--count "$1" --timeout "$T" --ready-file "$WORK/ready" \
+		>"$WORK/rx.json" 2>"$WORK/rx.err" &
+	RXPID=$!
+	for _ in $(seq 100); do
+		[ -f "$WORK/ready" ] && return 0
+		kill -0 $RXPID 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+rx_wait() { wait "$RXPID"; RXRC=$?; RX=$(cat "$WORK/rx.json"); }
+
+nothing_attached() {
+	local link socks
+	link=$(ip -n "$NSA" link show dev "$VA")
+	socks=$(ip netns exec "$NSA" ss -H --xdp 2>/dev/null | wc -l)
+	! grep -q "xdp" <<<"$link" && [ "$socks" -eq 0 ]
+}
+
+# 1. Copy mode: exactly N frames arrive at the peer, in order.
+if rx_start $N; then
+	TX=$(txa --mode copy --count $N --json 2>"$WORK/tx.err"); TXRC=$?
+	rx_wait
+	if [ $TXRC -eq 0 ] && [ $RXRC -eq 0 ] &&
+	   [ "$(jget "$RX" received)" = $N ] && [ "$(jget "$RX" missing)" = 0 ] &&
+	   [ "$(jget "$RX" reordered)" = 0 ] && [ "$(jget "$RX" last_seq)" = $((N - 1)) ] &&
+	   [ "$(jget "$TX" sent)" = $N ] && [ "$(jget "$TX" completed)" = $N ] &&
+	   [ "$(jget "$TX" mode)" = copy ]; then
+		ok "copy mode: $N sent, $N received at the peer in order"
+	else
+		not_ok "copy mode: $N sent, $N received at the peer in order" \
+			"txgen rc=$TXRC $TX" "rxcount rc=$RXRC $RX" "$(cat "$WORK/tx.err")"
+	fi
+else
+	not_ok "copy mode: receiver did not become ready" "$(cat "$WORK/rx.err")"
+fi
+
+# 2. Zero-copy on veth: refused, one error line, non-zero exit.
+out=$(txa --mode zc --count 10 2>&1 >/dev/null); rc=$?
+if [ $rc -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
+   grep -q '^txgen: error: zero-copy refused' <<<"$out"; then
+	ok "zc mode on veth fails with the reason (rc=$rc)"
+else
+	not_ok "zc mode on veth fails with the reason" "rc=$rc" "$out"
+fi
+
+# 3. Auto mode falls back to copy and says why.
+TX=$(txa --mode auto --count 1000 --json 2>"$WORK/tx.err"); rc=$?
+if [ $rc -eq 0 ] && [ "$(jget "$TX" mode)" = copy ] &&
+   grep -q '"mode_reason":"zero-copy refused by driver: ' <<<"$TX" &&
+   grep -q 'copy mode (zero-copy refused by driver' "$WORK/tx.err"; then
+	ok "auto mode falls back to copy with the reason"
+else
+	not_ok "auto mode falls back to copy with the reason" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
+fi
+
+# 4. IPv6 with a VLAN tag and ranges arrives intact.
+if rx_start 2000; then
+	TX=$(txa --mode copy --count 2000 --ipv6 --vlan 5 --size 128 \
+		--src-port 1000-1999 --dst-ip 2001:2::10-2001:2::1f --json 2>"$WORK/tx.err"); TXRC=$?
+	rx_wait
+	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = 2000 ] && [ "$(jget "$RX" missing)" = 0 ]; then
+		ok "ipv6 + vlan + ranges: 2000 received in order"
+	else
+		not_ok "ipv6 + vlan + ranges: 2000 received in order" "txgen rc=$TXRC $TX" "rx $RX"
+	fi
+else
+	not_ok "ipv6 + vlan: receiver did not become ready"
+fi
+
+# 5. Two queues, one socket and thread each, with and without shared UMEM.
+for shared in "" "--shared-umem"; do
+	name="--queues 2 $shared: $N received"
+	if rx_start $N; then
+		TX=$(txa --mode copy --queues 2 $shared --count $N --json 2>"$WORK/tx.err"); TXRC=$?
+		rx_wait
+		if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = $N ] &&
+		   [ "$(jget "$TX" completed)" = $N ] && grep -q '"queues":\[0,1\]' <<<"$TX"; then
+			ok "$name"
+		else
+			not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+		fi
+	else
+		not_ok "$name: receiver did not become ready"
+	fi
+done
+
+# 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%).
+TX=$(txa --mode copy --rate 50kpps --count 50000 --json 2>/dev/null); rc=$?
+secs=$(jget "$TX" seconds)
+if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
+	ok "--rate 50kpps: 50000 frames in ${secs}s"
+else
+	not_ok "--rate 50kpps: 50000 frames in 1s +-2%" "rc=$rc $TX"
+fi
+TX=$(txa --mode copy --rate 24Mbit --count 50000 --json 2>/dev/null); rc=$?
+secs=$(jget "$TX" seconds)
+if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
+	ok "--rate 24Mbit (60-byte frames = 50 kpps): ${secs}s"
+else
+	not_ok "--rate 24Mbit: 1s +-2%" "rc=$rc $TX"
+fi
+
+# 7. pcap output: 1 in 10 of 1000 frames, readable by tcpdump.
+rm -f "$WORK/out.pcap"
+txa --mode copy --count 1000 --pcap "$WORK/out.pcap" --pcap-sample 10 2>/dev/null; rc=$?
+size=$(stat -c %s "$WORK/out.pcap" 2>/dev/null || echo 0)
+if [ $rc -eq 0 ] && [ "$size" -eq $((24 + 100 * (16 + 60))) ]; then
+	if command -v tcpdump >/dev/null; then
+		cnt=$(timeout $T tcpdump -nr "$WORK/out.pcap" 2>/dev/null | grep -c 'UDP')
+		if [ "$cnt" -eq 100 ]; then
+			ok "--pcap --pcap-sample 10: 100 frames, tcpdump reads them"
+		else
+			not_ok "--pcap: tcpdump reads 100 UDP frames" "got $cnt"
+		fi
+	else
+		ok "--pcap --pcap-sample 10: 100 frames (tcpdump not installed)"
+	fi
+else
+	not_ok "--pcap --pcap-sample 10" "rc=$rc size=$size"
+fi
+
+# 8. SIGTERM stops cleanly with a summary; nothing stays attached.
+out=$(timeout --preserve-status -s TERM 1 ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy \
+	--rate 100kpps 2>&1 >/dev/null); rc=$?
+if [ $rc -eq 0 ] && grep -q '^summary:' <<<"$out" && nothing_attached; then
+	ok "SIGTERM: clean stop, summary printed, nothing attached"
+else
+	not_ok "SIGTERM: clean stop, summary printed, nothing attached" "rc=$rc" "$out"
+fi
+
+# 9. Bad input: exit code 2 and exactly one "txgen: error:" line.
+bad() {
+	local name=$1; shift
+	local out rc
+	out=$(timeout $T ip netns exec "$NSA" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
+	   grep -q "^txgen: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
+		ok "bad input: $name -> $out"
+	else
+		not_ok "bad input: $name" "rc=$rc" "$out"
+	fi
+}
+bad "unknown interface" "$TXGEN" --dev nosuch$SUF --count 1
+bad "interface down" "$TXGEN" --dev "d$VA" --count 1
+bad "queue id >= tx queues" "$TXGEN" --dev "$VA" --queue 2 --count 1
+bad "--queues past the last queue" "$TXGEN" --dev "$VA" --queue 1 --queues 2 --count 10
+bad "size < 60" "$TXGEN" --dev "$VA" --size 59 --count 1
+bad "size > MTU+14" "$TXGEN" --dev "$VA" --size 1515 --count 1
+bad "malformed MAC" "$TXGEN" --dev "$VA" --dst-mac 02:00:00:00:00 --count 1
+bad "malformed IP" "$TXGEN" --dev "$VA" --src-ip 198.18.0.300 --count 1
+bad "reversed IP range" "$TXGEN" --dev "$VA" --dst-ip 198.18.0.9-198.18.0.1 --count 1
+bad "malformed port range" "$TXGEN" --dev "$VA" --src-port 10-5 --count 1
+bad "rate 0" "$TXGEN" --dev "$VA" --rate 0 --count 1
+bad "negative rate" "$TXGEN" --dev "$VA" --rate -10kpps --count 1
+bad "unknown mode" "$TXGEN" --dev "$VA" --mode fast --count 1
+bad "unknown option" "$TXGEN" --dev "$VA" --frobnicate
+if command -v setpriv >/dev/null; then
+	bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$TXGEN" --dev "$VA" --count 1
+else
+	skip "bad input: missing privileges" "setpriv not installed"
+fi
+
+if nothing_attached; then
+	ok "nothing left attached to $VA after all runs"
+else
+	not_ok "nothing left attached to $VA after all runs" "$(ip -n "$NSA" link show dev "$VA")"
+fi
+
+echo "$PASS passed, $FAIL failed, $SKIP skipped"
+[ $FAIL -eq 0 ]
