@@ -1,0 +1,427 @@
+# SPDX-License-Identifier: GPL-2.0
+
+"""
+Helpers shared by the txtap driver tests: the net.core.bypass_xmit_tap
+sysctl, pktgen, the tap_count marker counter and the frame senders.
+"""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lib.py import KsftFailEx, KsftSkipEx
+from lib.py import bkg, cmd, defer, fd_read_timeout, ksft_pr
+
+SYSCTL = "/proc/sys/net/core/bypass_xmit_tap"
+PGDIR = "/proc/net/pktgen"
+NO_SERIES = "kernel without the txtap series"
+# UDP destination port of all marker frames (tap_count filters on it)
+PORT = 47474
+
+TEST_DIR = Path(__file__).parent.resolve()
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def env_float(name, default):
+    return float(os.environ.get(name, default))
+
+
+def run(argv, timeout):
+    """Run a command to completion, killing it after timeout seconds."""
+    try:
+        return subprocess.run(argv, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as e:
+        raise KsftFailEx(f"{argv[0]} did not finish in {timeout}s") from e
+
+
+def env_bool(name):
+    return os.environ.get(name, "").lower() in ("1", "y", "yes", "true")
+
+
+def _find(name, env_var, candidates):
+    """First executable among $env_var and candidates (relative to the test)."""
+    paths = [os.environ[env_var]] if os.environ.get(env_var) else []
+    paths += [TEST_DIR / c for c in candidates]
+    for p in paths:
+        if os.access(p, os.X_OK):
+            return str(Path(p).resolve())
+    return None
+
+
+def tap_count_bin():
+    """tap_count, built here (kernel tree) or in net/bypass_xmit_tap."""
+    path = _find("tap_count", "TXTAP_TAP_COUNT",
+                 ["tap_count", "../../../net/bypass_xmit_tap/tap_count"])
+    if not path:
+        raise KsftFailEx("tap_count not built (make -C net/bypass_xmit_tap)")
+    return path
+
+
+def bypass_tx_bin():
+    path = _find("bypass_tx", "TXTAP_BYPASS_TX",
+                 ["bypass_tx", "../../../net/bypass_xmit_tap/bypass_tx"])
+    if not path:
+        raise KsftFailEx("bypass_tx not built (make -C net/bypass_xmit_tap)")
+    return path
+
+
+def txgen_bin():
+    """xdp/txgen of the txtap repository, or $TXTAP_TXGEN, or PATH."""
+    path = _find("txgen", "TXTAP_TXGEN", ["txgen", "../../../../xdp/txgen"])
+    if not path:
+        for d in os.environ.get("PATH", "").split(":"):
+            if d and os.access(os.path.join(d, "txgen"), os.X_OK):
+                return os.path.join(d, "txgen")
+        raise KsftSkipEx("txgen (txtap xdp/txgen) not found, set TXTAP_TXGEN")
+    return path
+
+
+def skip_all(reason):
+    """Skip the whole file in KTAP form, before ksft_run()."""
+    print("TAP version 13")
+    print(f"1..0 # SKIP {reason}", flush=True)
+    sys.exit(4)
+
+
+def _netdevsim_available():
+    if os.path.isdir("/sys/bus/netdevsim"):
+        return True
+    return subprocess.run(["modprobe", "-n", "-q", "netdevsim"],
+                          stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, check=False,
+                          timeout=10).returncode == 0
+
+
+def require_netif(src_path):
+    """
+    NetDrvEpEnv falls back to a pair of netdevsim devices when NETIF is not
+    configured. Do the same, but skip the whole file with a clear reason
+    instead of a traceback when netdevsim is not there either.
+    """
+    if "NETIF" in os.environ:
+        return
+    conf = Path(src_path).parent / "net.config"
+    if conf.exists() and re.search(r"^\s*NETIF=", conf.read_text(), re.M):
+        return
+    if not _netdevsim_available():
+        skip_all("NETIF not set (environment or net.config) and netdevsim "
+                 "not available (CONFIG_NETDEVSIM); see README.rst")
+
+
+def driver_of(ifname, host=None):
+    try:
+        out = cmd(f"ethtool -i {ifname}", host=host).stdout
+    except Exception:   # pylint: disable=broad-except
+        return "unknown"
+    m = re.search(r"^driver:\s*(\S+)", out, re.M)
+    return m.group(1) if m else "unknown"
+
+
+############################################################################
+# the hook
+
+
+def hook_available():
+    return os.path.exists(SYSCTL)
+
+
+def hook_missing():
+    """Skip, or fail under TXTAP_REQUIRE_HOOK=1, a case needing the hook."""
+    if env_bool("TXTAP_REQUIRE_HOOK"):
+        raise KsftFailEx(f"{NO_SERIES} (no {SYSCTL}); TXTAP_REQUIRE_HOOK=1")
+    raise KsftSkipEx(NO_SERIES)
+
+
+def _write(path, val):
+    with open(path, "w", encoding="ascii") as fp:
+        fp.write(str(val))
+
+
+def set_hook(val):
+    """Set the sysctl; the old value is restored when the case ends."""
+    if not hook_available():
+        if val == 0:
+            return
+        hook_missing()
+    with open(SYSCTL, encoding="ascii") as fp:
+        old = fp.read().strip()
+    _write(SYSCTL, val)
+    defer(_write, SYSCTL, old)
+
+
+############################################################################
+# pktgen
+
+
+class Pktgen:
+    """One pktgen device on kpktgend_0, removed when the case ends."""
+
+    def __init__(self, ifname):
+        if not os.path.isdir(PGDIR):
+            cmd("modprobe -q pktgen", fail=False)
+        if not os.path.exists(f"{PGDIR}/kpktgend_0"):
+            raise KsftSkipEx("pktgen not available (CONFIG_NET_PKTGEN)")
+        self.ifname = ifname
+        self.dev = f"{PGDIR}/{ifname}"
+        _write(f"{PGDIR}/kpktgend_0", f"add_device {ifname}")
+        defer(self.remove)
+
+    @staticmethod
+    def remove():
+        _write(f"{PGDIR}/kpktgend_0", "rem_device_all")
+
+    def read(self):
+        with open(self.dev, encoding="ascii") as fp:
+            return fp.read()
+
+    def result(self):
+        m = re.search(r"^Result: (.*)$", self.read(), re.M)
+        return m.group(1) if m else ""
+
+    def set(self, *cmds):
+        for c in cmds:
+            _write(self.dev, c)
+            res = self.result()
+            if not res.startswith("OK"):
+                raise KsftFailEx(f"pktgen '{c}': {res}")
+
+    def setup(self, count, mode, dst_ip, dst_mac, size=60, clone_skb=0):
+        self.set(f"count {count}", f"pkt_size {size}", "delay 0",
+                 f"clone_skb {clone_skb}", f"dst {dst_ip}",
+                 f"dst_mac {dst_mac}", f"udp_dst_min {PORT}",
+                 f"udp_dst_max {PORT}", f"xmit_mode {mode}")
+
+    def run(self, timeout):
+        """Run to completion; returns dict(sent, errors, usec, pps)."""
+        try:
+            # "start" returns when all pktgen threads are done
+            subprocess.run(["sh", "-c", f"echo start > {PGDIR}/pgctrl"],
+                           timeout=timeout, check=True)
+        except subprocess.TimeoutExpired as e:
+            _write(f"{PGDIR}/pgctrl", "stop")
+            raise KsftFailEx(f"pktgen did not finish in {timeout}s") from e
+        except subprocess.CalledProcessError as e:
+            raise KsftFailEx(f"pktgen start failed: {self.result()}") from e
+        text = self.read()
+        res = {"sent": 0, "errors": 0, "usec": 0, "pps": 0}
+        m = re.search(r"pkts-sofar: (\d+)\s+errors: (\d+)", text)
+        if m:
+            res["sent"], res["errors"] = int(m.group(1)), int(m.group(2))
+        m = re.search(r"OK: (\d+)\(c", text)
+        if m:
+            res["usec"] = int(m.group(1))
+        m = re.search(r"(\d+)pps", text)
+        if m:
+            res["pps"] = int(m.group(1))
+        m = re.search(r"^\s*tapped: (\d+)", text, re.M)
+        if m:
+            res["tapped"] = int(m.group(1))
+        return res
+
+
+############################################################################
+# counting taps
+
+
+class TapCounter:
+    """
+    tap_count in the background, counting marker frames on one interface
+    in one direction ("out" or "in"), locally or on the remote endpoint.
+    Ready when its AF_PACKET socket is bound; with expected > 0 it ends by
+    itself shortly after the expected number was seen, with expected == 0
+    it is stopped by collect().
+    """
+
+    def __init__(self, ifname, direction, expected, host=None,
+                 timeout_ms=None):
+        binary = tap_count_bin()
+        if host:
+            binary = host.deploy(binary)
+        self.timeout_ms = timeout_ms or env_int("TXTAP_COUNT_TIMEOUT_MS",
+                                                20000)
+        self.expected = expected
+        self.what = f"{ifname} {direction}{' (remote)' if host else ''}"
+        comm = (f"{shlex.quote(binary)} -i {ifname} -p {PORT} -d {direction}"
+                f" -n {expected} -t {self.timeout_ms}")
+        self.proc = bkg(comm, host=host, fail=False, exit_wait=True)
+        defer(self.stop)
+        self.early = b""
+        deadline = time.monotonic() + env_int("TXTAP_READY_TIMEOUT", 10)
+        while b"ready\n" not in self.early:
+            left = deadline - time.monotonic()
+            try:
+                data = fd_read_timeout(self.proc.proc.stdout.fileno(),
+                                       max(left, 0.01))
+            except TimeoutError:
+                data = None
+            if not data:
+                self.stop()
+                raise KsftFailEx(f"tap_count on {self.what} did not get "
+                                 f"ready: {self.proc.stderr or ''}".strip())
+            self.early += data
+
+    def stop(self):
+        if self.proc.proc.poll() is None:
+            self.proc.proc.kill()
+        if self.proc.ret is None:
+            self.proc.process(terminate=False, fail=False, timeout=10)
+
+    def collect(self, allow_drops=False):
+        """Number of frames counted. A capture that dropped frames fails
+        unless allow_drops (the count is then a lower bound)."""
+        if self.expected > 0:
+            self.proc.process(terminate=False, fail=False,
+                              timeout=self.timeout_ms / 1000 + 10)
+        else:
+            self.proc.process(terminate=True, fail=False, timeout=10)
+        out = (self.early.decode() + self.proc.stdout).split()
+        dropped = "dropped" in self.proc.stderr
+        if (self.proc.ret != 0 and not (allow_drops and dropped)) or \
+           not out or not out[-1].isdigit():
+            raise KsftFailEx(f"tap_count on {self.what} failed "
+                             f"(exit {self.proc.ret}): "
+                             f"{self.proc.stderr.strip()}")
+        return int(out[-1])
+
+
+class Tcpdump:
+    """tcpdump writing marker frames on ifname to a pcap file."""
+
+    def __init__(self, ifname, pcap):
+        comm = (f"tcpdump -i {ifname} -n -U --immediate-mode -Z root "
+                f"-w {pcap} udp dst port {PORT}")
+        self.proc = bkg(comm, fail=False)
+        defer(self.stop)
+        # "listening on IF" is printed once the capture is active
+        err = b""
+        deadline = time.monotonic() + env_int("TXTAP_READY_TIMEOUT", 10)
+        while b"listening on" not in err:
+            left = deadline - time.monotonic()
+            try:
+                data = fd_read_timeout(self.proc.proc.stderr.fileno(),
+                                       max(left, 0.01))
+            except TimeoutError:
+                data = None
+            if not data:
+                self.stop()
+                raise KsftFailEx(f"tcpdump did not start: {err.decode()}"
+                                 f"{self.proc.stderr or ''}")
+            err += data
+        self.early_err = err.decode()
+
+    def stop(self):
+        if self.proc.proc.poll() is None:
+            self.proc.proc.kill()
+        if self.proc.ret is None:
+            self.proc.process(terminate=False, fail=False, timeout=10)
+
+    def collect(self):
+        """(captured, dropped by kernel) as tcpdump reports them on exit."""
+        self.proc.process(terminate=True, fail=False, timeout=10)
+        err = self.early_err + self.proc.stderr
+        cap = re.search(r"(\d+) packets? captured", err)
+        drop = re.search(r"(\d+) packets? dropped by kernel", err)
+        if not cap:
+            raise KsftFailEx(f"tcpdump: no summary: {err.strip()}")
+        return int(cap.group(1)), int(drop.group(1)) if drop else 0
+
+
+############################################################################
+# senders
+
+
+def src_ip(cfg):
+    """IPv4 addresses of the marker frames (tap_count counts IPv4 only)."""
+    return cfg.addr_v["4"] or "198.18.0.1"
+
+
+def dst_ip(cfg):
+    return cfg.remote_addr_v["4"] or "198.18.0.2"
+
+
+def rx_packets(ifname, host=None):
+    return int(cmd(f"cat /sys/class/net/{ifname}/statistics/rx_packets",
+                   host=host).stdout)
+
+
+def xdp_features(ifindex):
+    """XDP feature flags of a device from the netdev netlink family, or None."""
+    try:
+        from lib.py import NetdevFamily   # pylint: disable=import-outside-toplevel
+        dev = NetdevFamily().dev_get({"ifindex": ifindex})
+        return set(dev.get("xdp-features", []))
+    except Exception:   # pylint: disable=broad-except
+        return None
+
+
+def zc_refusal_reason(cfg):
+    """Why AF_XDP zero-copy is not possible on cfg.ifname, or None."""
+    drv = driver_of(cfg.ifname)
+    feat = xdp_features(cfg.ifindex)
+    if feat is None:
+        return None
+    if "basic" not in feat:
+        return f"{drv}: no native XDP, zero-copy not available"
+    if "xsk-zerocopy" not in feat:
+        return f"{drv}: no AF_XDP zero-copy support (xsk-zerocopy)"
+    return None
+
+
+def txgen(cfg, mode, count, size=60, timeout=60):
+    """
+    Send count frames with xdp/txgen in mode "zc" or "copy" on queue 0.
+    Returns the JSON summary. Zero-copy refused by the driver -> SKIP.
+    """
+    import json     # pylint: disable=import-outside-toplevel
+
+    binary = txgen_bin()
+    if mode == "zc":
+        reason = zc_refusal_reason(cfg)
+        if reason:
+            raise KsftSkipEx(reason)
+    argv = [binary, "-d", cfg.ifname, "-m", mode, "-n", str(count),
+            "-s", str(size), "--src-ip", src_ip(cfg), "--dst-ip", dst_ip(cfg),
+            "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
+            "-j"]
+    res = run(argv, timeout)
+    if res.returncode != 0:
+        err = res.stderr.strip().splitlines()
+        last = err[-1] if err else f"exit {res.returncode}"
+        if mode == "zc" and "zero-copy refused" in res.stderr:
+            raise KsftSkipEx(f"{driver_of(cfg.ifname)}: {last}")
+        raise KsftFailEx(f"txgen -m {mode}: {last}")
+    lines = [l for l in res.stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        raise KsftFailEx(f"txgen printed no summary: {res.stdout}")
+    summary = json.loads(lines[-1])
+    want = "zerocopy" if mode == "zc" else "copy"
+    if summary.get("mode") != want:
+        raise KsftFailEx(f"txgen ran in mode {summary.get('mode')}, "
+                         f"wanted {want}")
+    return summary
+
+
+def bypass_tx(cfg, mode, count, timeout=60):
+    """Send count marker frames with bypass_tx (packet, packet-bypass,
+    xsk-copy)."""
+    argv = [bypass_tx_bin(), "-i", cfg.ifname, "-m", mode, "-n", str(count),
+            "-p", str(PORT), "-D", cfg.remote_dev["address"]]
+    res = run(argv, timeout)
+    if res.returncode == 4:
+        raise KsftSkipEx(f"bypass_tx -m {mode}: {res.stderr.strip()}")
+    if res.returncode != 0:
+        raise KsftFailEx(f"bypass_tx -m {mode}: {res.stderr.strip()}")
+    return count
+
+
+def log(*args):
+    ksft_pr(*args)
