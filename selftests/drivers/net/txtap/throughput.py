@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+
+"""
+Transmit rate of pktgen start_xmit (hook off; hook on, no tap; hook on with
+a tap open) and of AF_XDP (xdp/txgen, zero-copy and copy) on NETIF, with
+64 and 1518 byte frames (FCS included). The rate is measured at the sender
+and at the remote endpoint (rx_packets delta over the run) and compared to
+the line rate from the link speed (20 bytes of preamble and IFG per frame,
+64B at 10Gb/s = 14.88 Mpps); a case passes when both reach
+TXTAP_LINE_RATE_MIN (default 0.95) of it.
+
+test_hook_cost_no_tap checks the claim that an enabled hook without a tap
+costs no more than TXTAP_HOOK_COST_MAX (default 2%) of the pktgen rate:
+median of TXTAP_HOOK_COST_RUNS (default 5) alternating runs each.
+
+A line rate on an emulated NIC (e1000, e1000e, virtio_net), an unknown
+link speed, KSFT_MACHINE_SLOW=yes or a virtual machine without KVM means
+nothing: the numbers are reported and the case ends as XFAIL. When the
+hook-off runs alone spread more than the cost bound, the cost case is XFAIL
+("noise X% > 2% bound on this machine"). A case that measured nothing
+(no frame sent or received) fails.
+
+Environment (besides NETIF etc., see drivers/net/README.rst):
+  TXTAP_TPUT_PKTS=N        frames per run (default 20000, lab: 10000000+)
+  TXTAP_LINE_RATE_MIN=F    pass threshold, fraction of line rate
+  TXTAP_HOOK_COST_MAX=F    hook cost bound (default 0.02)
+  TXTAP_HOOK_COST_RUNS=N   runs per setting for the cost (default 5)
+  TXTAP_PG_CLONE_SKB=N     pktgen clone_skb (default 0)
+  TXTAP_PG_BURST=N         pktgen burst (default 1)
+  TXTAP_HOOK_ON=MASK       sysctl value for "hook on" (default 7)
+  TXTAP_REQUIRE_HOOK=1     fail instead of skip without the txtap series
+"""
+
+import statistics
+import subprocess
+
+from lib.py import ksft_run, ksft_exit, ksft_pr, ksft_ge, ksft_gt
+from lib.py import CmdExitFailure, KsftFailEx, KsftXfailEx, NetDrvEpEnv
+from txtap_lib import Pktgen, TapCounter, SYSCTL
+from txtap_lib import driver_of, dst_ip, env_float, env_int, env_bool
+from txtap_lib import hook_available, hook_missing, require_netif
+from txtap_lib import rx_packets, set_hook, txgen, _write
+
+NPKTS = env_int("TXTAP_TPUT_PKTS", 20000)
+LINE_RATE_MIN = env_float("TXTAP_LINE_RATE_MIN", 0.95)
+HOOK_COST_MAX = env_float("TXTAP_HOOK_COST_MAX", 0.02)
+HOOK_COST_RUNS = env_int("TXTAP_HOOK_COST_RUNS", 5)
+CLONE_SKB = env_int("TXTAP_PG_CLONE_SKB", 0)
+BURST = env_int("TXTAP_PG_BURST", 1)
+HOOK_ON = env_int("TXTAP_HOOK_ON", 7)
+RUN_TIMEOUT = env_int("TXTAP_RUN_TIMEOUT", 120)
+
+# emulated or software devices: a line rate means nothing there
+EMULATED = ("e1000", "e1000e", "netdevsim", "veth", "virtio_net")
+# preamble + SFD (8) and inter-frame gap (12)
+WIRE_OVERHEAD = 20
+
+
+def link_speed(ifname):
+    """Link speed in Mb/s, or None if unknown."""
+    try:
+        with open(f"/sys/class/net/{ifname}/speed", encoding="ascii") as fp:
+            speed = int(fp.read())
+    except (OSError, ValueError):
+        return None
+    return speed if speed > 0 else None
+
+
+def without_kvm():
+    """True in a virtual machine emulated without KVM (QEMU TCG)."""
+    try:
+        virt = subprocess.run(["systemd-detect-virt", "--vm"],
+                              capture_output=True, text=True, timeout=10,
+                              check=False).stdout.strip()
+        if virt:
+            return virt == "qemu"
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    try:
+        with open("/proc/cpuinfo", encoding="ascii") as fp:
+            hyper = " hypervisor" in fp.read()
+        with open("/sys/devices/system/clocksource/clocksource0/"
+                  "available_clocksource", encoding="ascii") as fp:
+            kvm_clock = "kvm-clock" in fp.read()
+    except OSError:
+        return False
+    return hyper and not kvm_clock
+
+
+def slow_reasons(cfg):
+    """Why a line rate comparison is meaningless here (empty: it is not)."""
+    if not hasattr(cfg, "txtap_slow"):
+        reasons = []
+        drv = driver_of(cfg.ifname)
+        if drv in EMULATED:
+            reasons.append(f"emulated or software NIC ({drv})")
+        if link_speed(cfg.ifname) is None:
+            reasons.append("link speed unknown")
+        if env_bool("KSFT_MACHINE_SLOW"):
+            reasons.append("KSFT_MACHINE_SLOW=yes")
+        if without_kvm():
+            reasons.append("virtual machine without KVM")
+        cfg.txtap_slow = reasons
+    return cfg.txtap_slow
+
+
+def line_rate_pps(speed, frame):
+    return speed * 1e6 / ((frame + WIRE_OVERHEAD) * 8)
+
+
+def judge(cfg, what, frame, sent, sender_pps, seconds, received):
+    """Report one run and pass, fail or XFAIL it against the line rate."""
+    rx_pps = received / seconds if seconds > 0 else 0
+    msg = (f"{what}, {frame}B: sent {sent} in {seconds:.3f}s = "
+           f"{sender_pps / 1e3:.1f} kpps, remote received {received} = "
+           f"{rx_pps / 1e3:.1f} kpps")
+    speed = link_speed(cfg.ifname)
+    ratio = None
+    if speed:
+        line = line_rate_pps(speed, frame)
+        ratio = min(sender_pps, rx_pps) / line
+        msg += (f"; line rate {line / 1e6:.3f} Mpps at {speed} Mb/s, "
+                f"achieved {ratio:.2%} (threshold {LINE_RATE_MIN:.0%})")
+    if received < sent:
+        msg += f"; {sent - received} frames lost"
+    ksft_pr(msg)
+
+    if sent == 0 or sender_pps <= 0 or received == 0:
+        raise KsftFailEx(f"measured nothing: sent {sent}, "
+                         f"received {received}")
+
+    reasons = slow_reasons(cfg)
+    if reasons:
+        got = (f"{ratio:.2%} of line rate" if ratio is not None else
+               f"{min(sender_pps, rx_pps) / 1e3:.1f} kpps")
+        raise KsftXfailEx(f"{', '.join(reasons)}: {got}, "
+                          "line rate not meaningful")
+    ksft_ge(ratio, LINE_RATE_MIN, "fraction of line rate")
+
+
+############################################################################
+# pktgen
+
+
+def stats_settle(cfg):
+    """Wait for the remote counters to include the last frames."""
+    try:
+        cfg.wait_hw_stats_settle()
+    except CmdExitFailure:
+        # ethtool without JSON output for -c: upstream's default period
+        # pylint: disable=protected-access
+        cfg._stats_settle_time = 1.25 * 20000 / 1000 / 1000
+        cfg.wait_hw_stats_settle()
+
+
+def pktgen_setup(cfg, frame, count):
+    pg = Pktgen(cfg.ifname)
+    pg.setup(count, "start_xmit", dst_ip(cfg), cfg.remote_dev["address"],
+             size=frame - 4, clone_skb=CLONE_SKB)
+    if BURST > 1:
+        pg.set(f"burst {BURST}")
+    return pg
+
+
+def pktgen_run(cfg, pg):
+    """One pktgen run: (result, frames received by the remote)."""
+    rx0 = rx_packets(cfg.remote_ifname, host=cfg.remote)
+    res = pg.run(RUN_TIMEOUT)
+    stats_settle(cfg)
+    rx1 = rx_packets(cfg.remote_ifname, host=cfg.remote)
+    return res, rx1 - rx0
+
+
+def pktgen_case(cfg, frame, hook, tap):
+    set_hook(HOOK_ON if hook else 0)
+    pg = pktgen_setup(cfg, frame, NPKTS)
+    counter = TapCounter(cfg.ifname, "out", 0) if tap else None
+    res, received = pktgen_run(cfg, pg)
+    what = "pktgen start_xmit, hook " + ("on" if hook else "off")
+    if counter:
+        tapped = counter.collect(allow_drops=True)
+        what += f", tap open (saw {tapped})"
+        if hook:
+            ksft_gt(tapped, 0, "the open tap saw no frame with the hook on")
+    elif hook:
+        what += ", no tap"
+    judge(cfg, what, frame, res["sent"], res["pps"], res["usec"] / 1e6,
+          received)
+
+
+def txgen_case(cfg, frame, mode):
+    rx0 = rx_packets(cfg.remote_ifname, host=cfg.remote)
+    res = txgen(cfg, mode, NPKTS, size=frame - 4, timeout=RUN_TIMEOUT)
+    stats_settle(cfg)
+    received = rx_packets(cfg.remote_ifname, host=cfg.remote) - rx0
+    judge(cfg, f"AF_XDP {res['mode']} (xdp/txgen)", frame, res["completed"],
+          res["pps"], res["seconds"], received)
+
+
+def test_hook_cost_no_tap(cfg):
+    """pktgen pps with the hook on (no tap) vs off, alternating runs."""
+    if not hook_available():
+        hook_missing()
+    set_hook(0)
+    pg = pktgen_setup(cfg, 64, NPKTS)
+    pps = {0: [], HOOK_ON: []}
+    for i in range(HOOK_COST_RUNS):
+        order = (0, HOOK_ON) if i % 2 == 0 else (HOOK_ON, 0)
+        for val in order:
+            _write(SYSCTL, val)
+            res, _ = pktgen_run(cfg, pg)
+            if res["sent"] == 0 or res["pps"] <= 0:
+                raise KsftFailEx(f"measured nothing: {res}")
+            pps[val].append(res["pps"])
+    _write(SYSCTL, 0)
+
+    off = statistics.median(pps[0])
+    on = statistics.median(pps[HOOK_ON])
+    cost = (off - on) / off
+    spread = (max(pps[0]) - min(pps[0])) / off
+    ksft_pr(f"hook off pps: {pps[0]}, median {off:.0f}")
+    ksft_pr(f"hook on  pps: {pps[HOOK_ON]}, median {on:.0f}")
+    ksft_pr(f"cost {cost:+.2%} (bound {HOOK_COST_MAX:.0%}), "
+            f"hook-off spread {spread:.2%}")
+    if spread > HOOK_COST_MAX:
+        raise KsftXfailEx(f"noise {spread:.1%} > {HOOK_COST_MAX:.0%} bound "
+                          f"on this machine (cost measured {cost:+.1%})")
+    if cost > HOOK_COST_MAX:
+        raise KsftFailEx(f"hook on without tap costs {cost:.2%} > "
+                         f"{HOOK_COST_MAX:.0%}")
+
+
+def make_case(name, func, *args):
+    def case(cfg):
+        func(cfg, *args)
+    case.__name__ = name
+    return case
+
+
+def cases():
+    ret = []
+    for frame in (64, 1518):
+        ret += [
+            make_case(f"test_pktgen_{frame}_hook_off", pktgen_case, frame,
+                      False, False),
+            make_case(f"test_pktgen_{frame}_hook_on_no_tap", pktgen_case,
+                      frame, True, False),
+            make_case(f"test_pktgen_{frame}_hook_on_tap", pktgen_case, frame,
+                      True, True),
+            make_case(f"test_af_xdp_zerocopy_{frame}", txgen_case, frame,
+                      "zc"),
+            make_case(f"test_af_xdp_copy_{frame}", txgen_case, frame, "copy"),
+        ]
+    ret.append(test_hook_cost_no_tap)
+    return ret
+
+
+def main() -> None:
+    require_netif(__file__)
+    with NetDrvEpEnv(__file__) as cfg:
+        reasons = slow_reasons(cfg)
+        if reasons:
+            ksft_pr(f"line rate comparisons are XFAIL here: "
+                    f"{', '.join(reasons)}")
+        ksft_run(cases(), args=(cfg, ))
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()
