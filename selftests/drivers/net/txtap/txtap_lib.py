@@ -172,12 +172,23 @@ class Pktgen:
             raise KsftSkipEx("pktgen not available (CONFIG_NET_PKTGEN)")
         self.ifname = ifname
         self.dev = f"{PGDIR}/{ifname}"
+        # a removal requested before is carried out by the pktgen thread
+        self.wait_gone()
         _write(f"{PGDIR}/kpktgend_0", f"add_device {ifname}")
         defer(self.remove)
 
-    @staticmethod
-    def remove():
+    def wait_gone(self, timeout=10):
+        """Wait until the pktgen thread dropped the device."""
+        deadline = time.monotonic() + timeout
+        while os.path.exists(self.dev):
+            if time.monotonic() > deadline:
+                raise KsftFailEx(f"{self.dev} still there after "
+                                 f"{timeout}s")
+            time.sleep(0.02)
+
+    def remove(self):
         _write(f"{PGDIR}/kpktgend_0", "rem_device_all")
+        self.wait_gone()
 
     def read(self):
         with open(self.dev, encoding="ascii") as fp:
