@@ -83,6 +83,8 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 	uint64_t v;
 	int ret;
 
+	if (!val)
+		val = "";	/* only flags come without a value */
 	switch (d->type) {
 	case PARAM_FLAG:
 		*(bool *)field = true;
