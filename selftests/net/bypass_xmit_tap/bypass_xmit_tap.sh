@@ -168,7 +168,8 @@ pg_setup()
 	local cmd
 
 	pg_add_device || return 1
-	for cmd in "count $NPKTS" "pkt_size 60" "delay 0" "clone_skb 0" \
+	# "clear" first: a dead pktgen thread must not leave a stale count
+	for cmd in clear "count $NPKTS" "pkt_size 60" "delay 0" "clone_skb 0" \
 		   "dst $RX_IP" "dst_mac $RX_MAC" \
 		   "udp_dst_min $PORT" "udp_dst_max $PORT" \
 		   "xmit_mode $mode"; do
@@ -204,6 +205,7 @@ send_pg()
 		return 1
 	fi
 	SENT=$(pg_sofar)
+	[ -n "$SENT" ] || SENT=none
 }
 
 ############################################################################
