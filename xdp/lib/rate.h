@@ -34,7 +34,7 @@ struct rate_bucket {
 };
 
 /* Credit kept across scheduling delays, at least burst packets' worth. */
-#define RATE_CATCHUP_NS 10000000ull
+#define RATE_CATCHUP_NS 20000000ull
 
 /* burst is the most packets sent back to back at once (>= 1). */
 void rate_bucket_init(struct rate_bucket *b, const struct rate_spec *spec,

@@ -25,6 +25,8 @@ skip_all() {
 [ -x "$TXGEN" ] || { echo "missing $TXGEN (run make)"; exit 1; }
 [ -x "$RXCOUNT" ] || { echo "missing $RXCOUNT (run make)"; exit 1; }
 
+to() { timeout 10 "$@"; }	# every setup command is bounded too
+
 SUF=$(printf '%04x%04x' $RANDOM $RANDOM)
 NSA=txga-$SUF
 NSB=txgb-$SUF
@@ -32,31 +34,33 @@ VA=txa$SUF
 VB=txb$SUF
 WORK=$(mktemp -d)
 
+RXPID=
 cleanup() {
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
+	[ -n "$RXPID" ] && kill "$RXPID" 2>/dev/null
+	timeout 10 ip netns del "$NSA" 2>/dev/null
+	timeout 10 ip netns del "$NSB" 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$NSA" 2>/dev/null || skip_all "cannot create network namespaces"
-ip netns add "$NSB" || skip_all "cannot create network namespaces"
-if ! ip link add "$VA" numtxqueues 2 numrxqueues 2 type veth \
+to ip netns add "$NSA" 2>/dev/null || skip_all "cannot create network namespaces"
+to ip netns add "$NSB" || skip_all "cannot create network namespaces"
+if ! to ip link add "$VA" numtxqueues 2 numrxqueues 2 type veth \
 	peer name "$VB" numtxqueues 2 numrxqueues 2 2>/dev/null; then
 	skip_all "cannot create a veth pair"
 fi
-ip link set "$VA" netns "$NSA"
-ip link set "$VB" netns "$NSB"
+to ip link set "$VA" netns "$NSA"
+to ip link set "$VB" netns "$NSB"
 for ns in "$NSA" "$NSB"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
+	to ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	to ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	to ip -n "$ns" link set lo up
 done
-ip -n "$NSA" link set "$VA" up
-ip -n "$NSB" link set "$VB" up
+to ip -n "$NSA" link set "$VA" up
+to ip -n "$NSB" link set "$VB" up
 # A second pair left down, for the "interface down" case.
-ip -n "$NSA" link add "d$VA" type veth peer name "e$VA"
+to ip -n "$NSA" link add "d$VA" type veth peer name "e$VA"
 
 probe=$(timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy --count 1 2>&1)
 case "$probe" in
@@ -78,7 +82,6 @@ txa() { timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" "$@"; }
 jget() { sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
 
 # Start rxcount at the peer and wait (bounded) until it is listening.
-RXPID=
 rx_start() {
 	rm -f "$WORK/ready" "$WORK/rx.json"
 	timeout $((T + 5)) ip netns exec "$NSB" "$RXCOUNT" --dev "$VB" \
@@ -96,8 +99,8 @@ rx_wait() { wait "$RXPID"; RXRC=$?; RX=$(cat "$WORK/rx.json"); }
 
 nothing_attached() {
 	local link socks
-	link=$(ip -n "$NSA" link show dev "$VA")
-	socks=$(ip netns exec "$NSA" ss -H --xdp 2>/dev/null | wc -l)
+	link=$(to ip -n "$NSA" link show dev "$VA")
+	socks=$(to ip netns exec "$NSA" ss -H --xdp 2>/dev/null | wc -l)
 	! grep -q "xdp" <<<"$link" && [ "$socks" -eq 0 ]
 }
 
@@ -169,21 +172,23 @@ for shared in "" "--shared-umem"; do
 	fi
 done
 
-# 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%).
-TX=$(txa --mode copy --rate 50kpps --count 50000 --json 2>/dev/null); rc=$?
-secs=$(jget "$TX" seconds)
-if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
-	ok "--rate 50kpps: 50000 frames in ${secs}s"
-else
-	not_ok "--rate 50kpps: 50000 frames in 1s +-2%" "rc=$rc $TX"
-fi
-TX=$(txa --mode copy --rate 24Mbit --count 50000 --json 2>/dev/null); rc=$?
-secs=$(jget "$TX" seconds)
-if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
-	ok "--rate 24Mbit (60-byte frames = 50 kpps): ${secs}s"
-else
-	not_ok "--rate 24Mbit: 1s +-2%" "rc=$rc $TX"
-fi
+# 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%). Timing on
+# a shared machine can be disturbed by other load: one retry is allowed.
+rate_case() {
+	local name=$1 rate=$2 try secs rc TX
+	for try in 1 2; do
+		TX=$(txa --mode copy --rate "$rate" --count 50000 --json 2>/dev/null); rc=$?
+		secs=$(jget "$TX" seconds)
+		if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
+			ok "$name: 50000 frames in ${secs}s (try $try)"
+			return
+		fi
+		echo "# try $try: rc=$rc seconds=$secs"
+	done
+	not_ok "$name: 50000 frames in 1s +-2%" "rc=$rc $TX"
+}
+rate_case "--rate 50kpps" 50kpps
+rate_case "--rate 24Mbit (60-byte frames = 50 kpps)" 24Mbit
 
 # 7. pcap output: 1 in 10 of 1000 frames, readable by tcpdump.
 rm -f "$WORK/out.pcap"
