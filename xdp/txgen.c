@@ -165,17 +165,34 @@ static int open_sockets(struct run *r)
 	return 0;
 }
 
+/* The n-th CPU this process may run on, counting from CPU first. */
+static int pick_cpu(uint32_t first, unsigned int n)
+{
+	cpu_set_t allowed;
+	unsigned int i, seen = 0, count;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return -1;
+	count = (unsigned int)CPU_COUNT(&allowed);
+	if (!count)
+		return -1;
+	n %= count;
+	for (i = 0; i < 2 * CPU_SETSIZE; i++) {
+		unsigned int cpu = (first + i) % CPU_SETSIZE;
+
+		if (CPU_ISSET(cpu, &allowed) && seen++ == n)
+			return (int)cpu;
+	}
+	return -1;
+}
+
 static int start_senders(struct run *r)
 {
 	const struct txgen_config *c = &r->cfg;
 	uint32_t nframes = c->ring_size * 2;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	struct sender_cfg sc;
 	unsigned int q;
 	int ret;
-
-	if (ncpu < 1)
-		ncpu = 1;
 	for (q = 0; q < c->queues; q++) {
 		memset(&sc, 0, sizeof(sc));
 		sc.xs = r->xs[q];
@@ -201,7 +218,7 @@ static int start_senders(struct run *r)
 		sc.burst = c->burst;
 		sc.pcap = r->pcap_open ? &r->pcap : NULL;
 		sc.pcap_sample = c->pcap_sample;
-		sc.cpu = (int)((c->cpu + q) % (uint32_t)ncpu);
+		sc.cpu = pick_cpu(c->cpu, q);
 		sc.stop = &stop_flag;
 		ret = sender_init(&r->snd[q], &sc);
 		if (ret) {
@@ -272,8 +289,7 @@ static void monitor(struct run *r, uint64_t t0)
 		d.sent = cur.sent - prev.sent;
 		d.bytes = cur.bytes - prev.bytes;
 		d.completed = cur.completed - prev.completed;
-		if (r->cfg.verbose || !r->cfg.json)
-			stats_print_interval(stderr, (double)(now - last) / 1e9,
+		stats_print_interval(stderr, (double)(now - last) / 1e9,
 					     &d, &cur, &k);
 		prev = cur;
 		last = now;

@@ -191,6 +191,7 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 		ret = try_create(xs, um, o, wake);
 		if (ret)
 			goto fail;
+		xs->zerocopy = um->zerocopy;
 		snprintf(xs->mode_reason, sizeof(xs->mode_reason),
 			 "shares the UMEM of the first socket");
 		goto bound;
@@ -230,6 +231,8 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 			 "zero-copy refused by driver: %s", strerror(-zc_err));
 
 bound:
+	if (um->users == 0)
+		um->zerocopy = xs->zerocopy;
 	um->users++;
 	if (!xsock_rings_sane(xs)) {
 		xsock_close(xs);

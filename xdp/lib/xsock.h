@@ -31,6 +31,7 @@ struct xsock_umem {
 	uint32_t fill_size;
 	uint32_t comp_size;
 	unsigned int users;	/* sockets bound to it */
+	bool zerocopy;		/* mode the first socket got; others inherit it */
 };
 
 struct xsock_opts {
