@@ -126,3 +126,17 @@ uint64_t rate_wait_ns(const struct rate_bucket *b, uint32_t n)
 		return 0;
 	return (uint64_t)(need / b->rate * 1e9) + 1;
 }
+
+uint32_t rate_chunk(const struct rate_bucket *b, uint64_t window_ns)
+{
+	double per_window;
+	uint32_t half;
+
+	if (b->unlimited)
+		return UINT32_MAX;
+	half = b->burst / 2 ? b->burst / 2 : 1;
+	per_window = b->rate / b->cost * (double)window_ns * 1e-9;
+	if (per_window < 1)
+		return 1;
+	return per_window < half ? (uint32_t)per_window : half;
+}

@@ -47,6 +47,13 @@ void rate_consume(struct rate_bucket *b, uint32_t n);
 /* Refill from the clock and take up to want packets; returns packets granted. */
 uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want);
 
+/*
+ * How many packets to wait for before sending: half the burst, but no more
+ * than accrue within window_ns, and at least one. Batches sends at high
+ * rates without delaying the first packet at low ones.
+ */
+uint32_t rate_chunk(const struct rate_bucket *b, uint64_t window_ns);
+
 /* Nanoseconds until n packets' worth of tokens are available (0 if now). */
 uint64_t rate_wait_ns(const struct rate_bucket *b, uint32_t n);
 

@@ -13,6 +13,7 @@
 
 #define DRAIN_TIMEOUT_NS	2000000000ull
 #define SPIN_LIMIT_NS		50000ull
+#define MAX_SLEEP_NS		10000000ull
 
 static uint64_t now_ns(void)
 {
@@ -164,6 +165,9 @@ static void pace(struct rate_bucket *rb, uint32_t n)
 	struct timespec ts;
 
 	if (wait > SPIN_LIMIT_NS) {
+		/* Sleep in slices so a stop request is noticed promptly. */
+		if (wait > MAX_SLEEP_NS)
+			wait = MAX_SLEEP_NS;
 		ts.tv_sec = (time_t)(wait / 1000000000ull);
 		ts.tv_nsec = (long)(wait % 1000000000ull);
 		nanosleep(&ts, NULL);
@@ -186,7 +190,8 @@ static void drain(struct sender *s)
 	uint64_t deadline = now_ns() + DRAIN_TIMEOUT_NS;
 
 	while (s->nfree < s->cfg.nframes && now_ns() < deadline) {
-		if (kick(s, false))
+		/* Copy mode only transmits from sendto(): always kick there. */
+		if (kick(s, !s->cfg.xs->zerocopy))
 			break;
 		if (reclaim(s) < 0)
 			break;
@@ -207,7 +212,6 @@ void *sender_run(void *arg)
 	uint32_t want, got, idx, i, min_chunk;
 	int err, perr = 0;
 
-	min_chunk = c->burst / 2 ? c->burst / 2 : 1;
 	/* Precise sleeps for pacing: default timer slack is 50 us. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	err = pin(c->cpu);
@@ -217,6 +221,7 @@ void *sender_run(void *arg)
 	}
 	gen_init(&g, c);
 	rate_bucket_init(&rb, &c->rate, len, c->burst, now_ns());
+	min_chunk = rate_chunk(&rb, 1000000);	/* at most 1 ms of packets */
 	s->start_ns = now_ns();
 
 	while (!*c->stop) {
@@ -238,9 +243,10 @@ void *sender_run(void *arg)
 			continue;
 		}
 		if (!rb.unlimited) {
-			/* Wait for a useful chunk (half the burst) rather than
-			 * trickling single packets; sleeping instead of
-			 * spinning keeps wakeups prompt on a busy machine. */
+			/* Wait for a useful chunk (half the burst, at most
+			 * 1 ms worth) rather than trickling single packets;
+			 * sleeping instead of spinning keeps wakeups prompt
+			 * on a busy machine. */
 			uint32_t avail = rate_avail(&rb, now_ns());
 			uint32_t chunk = want < min_chunk ? want : min_chunk;
 

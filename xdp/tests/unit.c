@@ -408,6 +408,17 @@ static void t_rate_bucket(struct tctx *t)
 	rate_bucket_init(&b, &r, 60, 500, now);
 	now += 1000000000ull;
 	CHECK(t, rate_take(&b, now, 5000) == 500);
+	/* Chunks: half the burst, at most 1 ms worth, at least one. */
+	CHECK(t, rate_chunk(&b, 1000000) == 1);		/* 1 kpps: 1 per ms */
+	r.value = 50000;
+	rate_bucket_init(&b, &r, 60, 64, now);
+	CHECK(t, rate_chunk(&b, 1000000) == 32);
+	r.value = 10000;
+	rate_bucket_init(&b, &r, 60, 64, now);
+	CHECK(t, rate_chunk(&b, 1000000) == 10);
+	r.value = 1;
+	rate_bucket_init(&b, &r, 60, 64, now);
+	CHECK(t, rate_chunk(&b, 1000000) == 1);
 	rate_bucket_init(&b, NULL, 60, 64, now);
 	CHECK(t, rate_take(&b, now, 4096) == 4096 && rate_wait_ns(&b, 100) == 0);
 }
@@ -582,7 +593,8 @@ static void t_help_from_table(struct tctx *t)
 
 static void t_pcap_format(struct tctx *t)
 {
-	char path[] = "/tmp/txgen-unit-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char path[512];
 	struct pcap_writer w;
 	uint8_t frame[60], buf[256];
 	uint32_t u32;
@@ -592,6 +604,7 @@ static void t_pcap_format(struct tctx *t)
 
 	for (i = 0; i < 60; i++)
 		frame[i] = (uint8_t)i;
+	snprintf(path, sizeof(path), "%s/txgen-unit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(path);
 	CHECK(t, fd >= 0);
 	if (fd < 0)
