@@ -169,7 +169,8 @@ pg_setup()
 
 	pg_add_device || return 1
 	# "clear" first: a dead pktgen thread must not leave a stale count
-	for cmd in clear "count $NPKTS" "pkt_size 60" "delay 0" "clone_skb 0" \
+	for cmd in clear_counters "count $NPKTS" "pkt_size 60" "delay 0" \
+		   "clone_skb 0" \
 		   "dst $RX_IP" "dst_mac $RX_MAC" \
 		   "udp_dst_min $PORT" "udp_dst_max $PORT" \
 		   "xmit_mode $mode"; do
