@@ -172,6 +172,22 @@ for shared in "" "--shared-umem"; do
 	fi
 done
 
+# 5b. Kick after every batch, busy-poll socket options, small batches.
+name="--no-need-wakeup --busy-poll --batch 16 --random: $N received"
+if rx_start $N; then
+	TX=$(txa --mode copy --no-need-wakeup --busy-poll --batch 16 --random \
+		--dst-port 1-50000 --count $N --json 2>"$WORK/tx.err"); TXRC=$?
+	rx_wait
+	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = $N ] &&
+	   [ "$(jget "$RX" missing)" = 0 ] && [ "$(jget "$TX" completed)" = $N ]; then
+		ok "$name"
+	else
+		not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+	fi
+else
+	not_ok "$name: receiver did not become ready"
+fi
+
 # 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%). Timing on
 # a shared machine can be disturbed by other load: one retry is allowed.
 rate_case() {
