@@ -48,7 +48,7 @@ BYPASS_TX=$dir/bypass_tx
 
 # bounds for every wait, in ms and s
 READY_TIMEOUT_MS=5000
-COUNT_TIMEOUT_MS=10000
+COUNT_TIMEOUT_MS=20000
 SEND_TIMEOUT=30
 
 NO_HOOK_MSG="net.core.bypass_xmit_tap missing (kernel without the series)"
@@ -187,17 +187,10 @@ pg_setup()
 	fi
 }
 
-# Send $NPKTS frames with pktgen, sets SENT.
+# Send $NPKTS frames with pktgen configured by pg_setup, sets SENT.
 send_pg()
 {
-	local mode=$1
-	local tap=${2:-}
-
 	SENT=0
-	if ! pg_setup "$mode" "$tap"; then
-		SEND_ERR="pktgen setup failed: $(pg_result)"
-		return 1
-	fi
 	# "start" returns once all threads are done
 	if ! timeout "$SEND_TIMEOUT" ip netns exec "$NS_TX" \
 		sh -c 'echo start > /proc/net/pktgen/pgctrl'; then
@@ -350,6 +343,13 @@ traffic()
 		return
 	fi
 
+	# configure pktgen before the counters start: it is slow under
+	# emulation, and the counters' timeout starts with them
+	if [ "$how" = pg ] && ! pg_setup "$mode" "$tap"; then
+		ktap_test_fail "$name: pktgen setup failed: $(pg_result)"
+		return
+	fi
+
 	counter_start out "$NS_TX" veth0 out "$out"
 	counter_start peer "$NS_RX" veth1 in "$peer"
 	[ "$in" != - ] && counter_start in "$NS_TX" veth0 in "$in"
@@ -361,7 +361,7 @@ traffic()
 
 	SEND_ERR=""
 	if [ "$how" = pg ]; then
-		send_pg "$mode" "$tap" || rc=$?
+		send_pg || rc=$?
 	else
 		send_tx "$mode" || rc=$?
 	fi
