@@ -83,6 +83,18 @@ out=$(KCONFIG=huge "$top/kernel/build" 2>&1); rc=$?
 t_check "unknown KCONFIG: one error line" \
 	"$([ $rc != 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *huge* ]]; echo $?)" "$out"
 
+# The kernel config carries what every selftest's config fragment asks for.
+missing=
+for frag in $(cd "$top" && git ls-files 'selftests/*config' | grep '/config$'); do
+	while IFS= read -r line; do
+		case $line in CONFIG_*=[ym]) ;; *) continue ;; esac
+		grep -qx -- "${line%=m}=y" "$top/kernel/configs/base.config" ||
+			grep -qx -- "$line" "$top/kernel/configs/base.config" ||
+			missing="$missing $frag:$line"
+	done < "$top/$frag"
+done
+t_check "kernel/configs/base.config covers the selftests' config fragments" 	"$([ -z "$missing" ]; echo $?)" "missing:$missing"
+
 # The real tree, if fetched, is a git tree at txtap-base plus the series.
 src=$top/build/src/linux
 if [ -d "$src/.git" ]; then

@@ -30,6 +30,7 @@ if [ ! -f "$image" ]; then
 	exit
 fi
 export TXTAP_VM_QUIET=1
+runs_before=$(ls "$top/build/vm" 2>/dev/null | grep '^run\.' | sort)
 "$vm" --kernel "$image" -- true; rc=$?
 t_check "guest 'true' exits 0" "$([ $rc = 0 ]; echo $?)" "rc=$rc"
 "$vm" --kernel "$image" -- false; rc=$?
@@ -47,6 +48,6 @@ out=$("$vm" --kernel "$image" -- sh -c 'echo c > /proc/sysrq-trigger' 2>&1); rc=
 t_check "a guest kernel crash fails the run" "$([ $rc != 0 ]; echo $?)" "rc=$rc"
 out=$("$vm" --kernel "$image" --timeout 40 -- sleep 600 2>&1); rc=$?
 t_check "a hung guest is killed at --timeout (exit 124)" "$([ $rc = 124 ]; echo $?)" "rc=$rc" "$out"
-left=$(ls "$top/build/vm" 2>/dev/null | grep -c '^run\.' )
-t_check "no run directories left behind" "$([ "$left" = 0 ]; echo $?)" "left=$left"
+left=$(comm -13 <(echo "$runs_before") <(ls "$top/build/vm" 2>/dev/null | grep '^run\.' | sort))
+t_check "no run directories left behind" "$([ -z "$left" ]; echo $?)" "left: $left"
 t_done
