@@ -296,6 +296,13 @@ counters_abort()
 	CNT_EXP=()
 }
 
+# Number of "protocol XXXX is buggy" complaints of dev_queue_xmit_nit()
+# in the kernel log: a tap must get a frame with sane headers.
+buggy_count()
+{
+	dmesg 2> /dev/null | grep -c 'protocol [0-9a-f]* is buggy'
+}
+
 ############################################################################
 # test cases
 
@@ -315,6 +322,7 @@ traffic()
 	local tap=${8:-}
 	local missing=""
 	local note=""
+	local buggy
 	local res
 	local rc=0
 
@@ -350,6 +358,7 @@ traffic()
 		return
 	fi
 
+	buggy=$(buggy_count)
 	counter_start out "$NS_TX" veth0 out "$out"
 	counter_start peer "$NS_RX" veth1 in "$peer"
 	[ "$in" != - ] && counter_start in "$NS_TX" veth0 in "$in"
@@ -384,6 +393,10 @@ traffic()
 	[ "${CNT_VAL[out]}" = "$out" ] || rc=1
 	[ "${CNT_VAL[peer]}" = "$peer" ] || rc=1
 	[ "$in" = - ] || [ "${CNT_VAL[in]}" = "$in" ] || rc=1
+	if [ "$(buggy_count)" -gt "$buggy" ]; then
+		note+="; kernel log: protocol is buggy, dev veth0"
+		rc=1
+	fi
 
 	if [ "$rc" -ne 0 ]; then
 		res+=", want tapped $out"
