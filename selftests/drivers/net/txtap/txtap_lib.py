@@ -308,8 +308,11 @@ class Tcpdump:
     """tcpdump writing marker frames on ifname to a pcap file."""
 
     def __init__(self, ifname, pcap):
-        comm = (f"tcpdump -i {ifname} -n -U --immediate-mode -Z root "
-                f"-w {pcap} udp dst port {PORT}")
+        # immediate mode means TPACKET_V2 with one ring slot per snaplen:
+        # keep the snaplen small and the buffer large, or the ring holds
+        # only a few frames and the kernel drops the rest
+        comm = (f"tcpdump -i {ifname} -n -U --immediate-mode -s 256 "
+                f"-B 8192 -Z root -w {pcap} udp dst port {PORT}")
         self.proc = bkg(comm, fail=False)
         defer(self.stop)
         # "listening on IF" is printed once the capture is active
