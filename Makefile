@@ -6,7 +6,7 @@ KCONFIG ?= base
 export KCONFIG
 
 .PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp demo \
-	check check-quick bench callgraph patches-export patches-verify \
+	selftests-build check bench callgraph patches-export patches-verify \
 	patches-check vm-shell clean distclean
 
 help:
@@ -41,16 +41,22 @@ kernel-unpatched: kernel-src
 xdp: deps
 	@$(MAKE) -s -C xdp
 
-demo: kernel xdp
+# Helpers of the selftests (tap_count, bypass_tx), built on the host: the
+# guest sees the host's root read-only.
+KSFT_DIR := $(CURDIR)/build/src/linux/tools/testing/selftests
+selftests-build: kernel-src
+	@$(MAKE) -s -C selftests/net/bypass_xmit_tap KSFT_DIR=$(KSFT_DIR)
+
+demo: kernel xdp selftests-build
 	@tools/demo
 
-check: kernel xdp
+check: kernel xdp selftests-build
 	@tools/check
 
-bench: kernel kernel-unpatched xdp
+bench: kernel kernel-unpatched xdp selftests-build
 	@tools/bench
 
-callgraph: kernel xdp
+callgraph: kernel xdp selftests-build
 	@tools/callgraph
 
 patches-export:
