@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from lib.py import KsftFailEx, KsftSkipEx
-from lib.py import bkg, cmd, defer, fd_read_timeout, ksft_pr
+from lib.py import bkg, cmd, defer, fd_read_timeout
 
 SYSCTL = "/proc/sys/net/core/bypass_xmit_tap"
 PGDIR = "/proc/net/pktgen"
@@ -437,5 +437,39 @@ def bypass_tx(cfg, mode, count, timeout=60):
     return count
 
 
-def log(*args):
-    ksft_pr(*args)
+############################################################################
+# kernel log
+
+
+KMSG_BAD = re.compile(r"is buggy|WARNING:|BUG:|Oops|general protection|"
+                      r"refcount_t:|skb_under_panic|skb_over_panic")
+
+
+class KernelLog:
+    """New kernel log records since creation, from /dev/kmsg."""
+
+    def __init__(self):
+        try:
+            self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+            os.lseek(self.fd, 0, os.SEEK_END)
+        except OSError:
+            self.fd = None
+        else:
+            defer(os.close, self.fd)
+
+    def complaints(self):
+        """New records that point to a kernel problem."""
+        bad = []
+        while self.fd is not None:
+            try:
+                rec = os.read(self.fd, 8192).decode(errors="replace")
+            except BlockingIOError:
+                break
+            except BrokenPipeError:     # overwritten records, go on
+                continue
+            if not rec:
+                break
+            msg = rec.split(";", 1)[-1].splitlines()[0]
+            if KMSG_BAD.search(msg):
+                bad.append(msg)
+        return bad

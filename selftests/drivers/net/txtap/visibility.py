@@ -34,7 +34,7 @@ import tempfile
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_pr
 from lib.py import NetDrvEpEnv
-from txtap_lib import TapCounter, Tcpdump, Pktgen
+from txtap_lib import KernelLog, TapCounter, Tcpdump, Pktgen
 from txtap_lib import bypass_tx, dst_ip, env_int, require_netif, set_hook
 from txtap_lib import txgen, zc_refusal_reason
 from lib.py import KsftSkipEx, defer
@@ -89,6 +89,7 @@ def check_cell(cfg, hook, prepare, out, remote, incoming=None, tcpdump=False):
     n = NPKTS
     out, remote = out * n, remote * n
     set_hook(hook)
+    klog = KernelLog()
     go = prepare(cfg, n)
 
     if tcpdump:
@@ -131,6 +132,7 @@ def check_cell(cfg, hook, prepare, out, remote, incoming=None, tcpdump=False):
     if inc:
         ksft_eq(res["incoming"], incoming,
                 f"frames seen incoming on {cfg.ifname}")
+    ksft_eq(klog.complaints(), [], "kernel log complaints")
 
 
 # name, sender, expected (out, remote, incoming) with the hook off, on
