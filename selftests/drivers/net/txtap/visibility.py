@@ -7,8 +7,9 @@ sockets, tcpdump) on a real NIC, with net.core.bypass_xmit_tap off and on.
 
 For every path N marker frames (IPv4/UDP to a fixed port, pktgen magic in
 the payload) are sent on NETIF. Each case checks that exactly the expected
-number (N or 0) was captured outgoing on NETIF and that the remote endpoint
-received all N (counted by a tap on the remote interface):
+number (N or 0) was captured outgoing on NETIF, that the remote endpoint
+received all N (counted by a tap on the remote interface) and that the
+kernel logged no complaint ("protocol ... is buggy", WARN, BUG):
 
   path                           hook off  hook on
   pktgen start_xmit                  0        N
