@@ -458,7 +458,8 @@ static int send_xsk(const struct cfg *cfg)
 			queued++;
 		}
 		if (queued)
-			__atomic_store_n(tx.producer, tx_prod, __ATOMIC_RELEASE);
+			__atomic_store_n(tx.producer, tx_prod,
+					 __ATOMIC_RELEASE);
 
 		/* copy mode transmits from the sendmsg() context */
 		if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&

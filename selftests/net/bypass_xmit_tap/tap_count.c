@@ -329,7 +329,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	if (st.tp_drops) {
-		fprintf(stderr, "%s: capture dropped %u frames, count unreliable\n",
+		fprintf(stderr,
+			"%s: capture dropped %u frames, count unreliable\n",
 			cfg.ifname, st.tp_drops);
 		return 1;
 	}
