@@ -45,7 +45,8 @@ xdp: deps
 # guest sees the host's root read-only.
 KSFT_DIR := $(CURDIR)/build/src/linux/tools/testing/selftests
 selftests-build: kernel-src
-	@$(MAKE) -s -C selftests/net/bypass_xmit_tap KSFT_DIR=$(KSFT_DIR)
+	@$(MAKE) -s -C selftests/net/bypass_xmit_tap KSFT_DIR=$(KSFT_DIR) \
+		OUTPUT=$(CURDIR)/selftests/net/bypass_xmit_tap
 
 demo: kernel xdp selftests-build
 	@tools/demo
