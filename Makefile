@@ -7,12 +7,13 @@ export KCONFIG
 
 .PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp demo \
 	selftests-build check bench callgraph patches-export patches-verify \
-	patches-check vm-shell clean distclean
+	patches-check vm-shell kselftest clean distclean
 
 help:
 	@echo "txtap targets:"
 	@echo "  demo            install, fetch, patch, build, boot: show what tcpdump sees"
 	@echo "  check           run every test suite; ends with 'N passed, N failed'"
+	@echo "  kselftest       upstream kselftests in the VM: KSFT=\"net:proc_net_pktgen ...\" (TARGET:TEST)"
 	@echo "  deps            install the Debian packages txtap needs"
 	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug)"
 	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
@@ -53,6 +54,13 @@ demo: kernel xdp selftests-build
 
 check: kernel xdp selftests-build
 	@tools/check
+
+# Upstream kselftests of the fetched tree, built under build/kselftest and
+# run in the VM by the kernel's runner; KSFT_NIC=igb|virtio|... for
+# drivers/net tests.
+KSFT ?= net:proc_net_pktgen
+kselftest: kernel
+	@tools/kselftest $(if $(KSFT_NIC),--nic $(KSFT_NIC)) $(KSFT)
 
 bench: kernel kernel-unpatched xdp selftests-build
 	@tools/bench
