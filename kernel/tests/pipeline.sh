@@ -95,6 +95,32 @@ for frag in $(cd "$top" && git ls-files 'selftests/*config' | grep '/config$'); 
 done
 t_check "kernel/configs/base.config covers the selftests' config fragments" 	"$([ -z "$missing" ]; echo $?)" "missing:$missing"
 
+# tools/install-deps is quiet and fast once everything is there (make check
+# runs it first), with a QEMU that has igb unless backports was unreachable.
+t0=$(date +%s)
+out=$("$top/tools/install-deps" 2>&1); rc=$?
+t=$(( $(date +%s) - t0 ))
+t_check "install-deps with everything installed: exit 0, silent, under 10 s" \
+	"$([ $rc = 0 ] && [ -z "$out" ] && [ $t -lt 10 ]; echo $?)" "rc=$rc ${t}s" "$out"
+if [ -f /var/lib/txtap/bookworm-backports-unreachable ]; then
+	t_skip "QEMU has igb" "bookworm-backports was unreachable when install-deps ran"
+else
+	t_check "QEMU has igb ($(qemu-system-x86_64 --version 2>/dev/null | head -1))" \
+		"$(qemu-system-x86_64 -device help 2>/dev/null | grep -q '^name "igb"'; echo $?)"
+fi
+
+# The built kernel's modules are installed where kernel/vm finds them.
+kout=$top/build/kernel-base
+if [ -f "$kout/include/config/kernel.release" ] && [ -d "$kout/modroot" ]; then
+	rel=$(cat "$kout/include/config/kernel.release")
+	mdir=$kout/modroot/lib/modules/$rel
+	t_check "modules of $rel installed under build/, pktgen among them (modules.dep)" \
+		"$([ -f "$mdir/kernel/net/core/pktgen.ko" ] && grep -q 'net/core/pktgen.ko:' "$mdir/modules.dep"; echo $?)" \
+		"$(ls "$kout/modroot/lib/modules" 2>&1)"
+else
+	t_skip "modules installed under build/" "no kernel built with modules (make kernel)"
+fi
+
 # The real tree, if fetched, is a git tree at txtap-base plus the series.
 src=$top/build/src/linux
 if [ -d "$src/.git" ]; then
