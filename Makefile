@@ -42,12 +42,12 @@ kernel-unpatched: kernel-src
 xdp: deps
 	@$(MAKE) -s -C xdp
 
-# Helpers of the selftests (tap_count, bypass_tx), built on the host: the
+# Helpers of the selftests (tap_count, bypass_tx, xdp_tx.bpf.o), built on the host: the
 # guest sees the host's root read-only.
 KSFT_DIR := $(CURDIR)/build/src/linux/tools/testing/selftests
 selftests-build: kernel-src
-	@$(MAKE) -s -C selftests/net/bypass_xmit_tap KSFT_DIR=$(KSFT_DIR) \
-		OUTPUT=$(CURDIR)/selftests/net/bypass_xmit_tap
+	@$(MAKE) -s -C selftests/net KSFT_DIR=$(KSFT_DIR) \
+		OUTPUT=$(CURDIR)/selftests/net
 
 demo: kernel xdp selftests-build
 	@tools/demo

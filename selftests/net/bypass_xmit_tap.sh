@@ -1,592 +1,473 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Check which transmit paths deliver packets to network taps (AF_PACKET
-# ETH_P_ALL sockets) on the sending device, with net.core.bypass_xmit_tap
-# off and on:
+# Check which transmissions network taps (AF_PACKET ETH_P_ALL sockets) see
+# on the sending device. net.core.bypass_xmit_tap is per netns; bit 0x1
+# makes __dev_direct_xmit() (PACKET_QDISC_BYPASS, AF_XDP copy mode) and
+# bit 0x2 generic XDP_TX/redirect visible; pktgen start_xmit is visible
+# with the device's "flag TAP" only. Every case sends N frames and wants
+# exactly 0 or N of them (never 2N) at each tap.
 #
-#   path                             hook off   hook on
-#   pktgen start_xmit                   0          N
-#   pktgen start_xmit, flag TAP         N          -
-#   pktgen queue_xmit                   N          N (never 2N)
-#   pktgen netif_receive                0          0 (seen as incoming)
-#   AF_PACKET sendto()                  N          N
-#   AF_PACKET PACKET_QDISC_BYPASS       0          N
-#   AF_XDP copy mode                    0          N
-#
-# Topology: veth0 (198.18.0.1/24) in $NS_TX <-> veth1 (198.18.0.2/24) in
-# $NS_RX. Every case also checks that all N frames arrived at veth1.
-#
-# Environment:
-#   KSFT_LIB=DIR          tools/testing/selftests of a kernel tree, to run
-#                         this directory from outside the kernel tree;
-#                         default: the selftests tree this file sits in.
-#   TXTAP_REQUIRE_HOOK=1  fail instead of skip when the kernel lacks the
-#                         bypass tap support (sysctl, pktgen flag TAP).
-#   NPKTS=N               frames per case (default 200).
+# veth0 (198.18.0.1, $NS_TX) <-> veth1 (198.18.0.2, $NS_RX); dummy0 in
+# $NS_TX for pktgen burst and clone_skb, which veth does not allow.
 
-dir=$(dirname "$(readlink -e "${BASH_SOURCE[0]}")")
-ksft_lib=${KSFT_LIB:-$dir/../..}
+# tests_run calls the tests, lib.sh defines RET, retmsg and ksft_*
+# shellcheck disable=SC1091,SC2154,SC2317,SC2329
 
-if [ ! -e "$ksft_lib/net/lib.sh" ] ||
-   [ ! -e "$ksft_lib/kselftest/ktap_helpers.sh" ]; then
-	echo "1..0 # SKIP net/lib.sh not found in $ksft_lib, set KSFT_LIB"
-	exit 4
-fi
-source "$ksft_lib/net/lib.sh"
-source "$ksft_lib/kselftest/ktap_helpers.sh"
+ALL_TESTS="
+	sysctl_per_netns
+	sysctl_invalid
+	packet_sendto
+	qdisc_bypass_off
+	qdisc_bypass_on
+	qdisc_bypass_other_bit
+	xsk_copy_off
+	xsk_copy_on
+	xsk_copy_cooked
+	generic_xdp_tx_off
+	generic_xdp_tx_on
+	generic_xdp_tx_other_bit
+	pktgen_start_xmit
+	pktgen_start_xmit_tap
+	pktgen_queue_xmit
+	pktgen_burst
+	pktgen_clone_skb
+	holding_tap
+	netns_isolation
+	netns_exit
+"
 
-NPKTS=${NPKTS:-200}
+source lib.sh
+source ../kselftest/ktap_helpers.sh
+
+N=200
 PORT=47474
 TX_IP=198.18.0.1
 RX_IP=198.18.0.2
 SYSCTL=/proc/sys/net/core/bypass_xmit_tap
-REQUIRE_HOOK=${TXTAP_REQUIRE_HOOK:-0}
+TAP_TIMEOUT_MS=20000
 
-TAP_COUNT=$dir/tap_count
-BYPASS_TX=$dir/bypass_tx
+declare -A TAP_PID TAP_STOP CNT
 
-# bounds for every wait, in ms and s
-READY_TIMEOUT_MS=5000
-COUNT_TIMEOUT_MS=20000
-SEND_TIMEOUT=30
-
-NO_HOOK_MSG="net.core.bypass_xmit_tap missing (kernel without the series)"
-NO_FLAG_MSG="pktgen flag TAP missing (kernel without the series)"
-NO_PKTGEN_MSG="pktgen not available, CONFIG_NET_PKTGEN not enabled"
-
-HAVE_SYSCTL=0
-HAVE_PKTGEN=0
-HAVE_PG_TAP=0
-PG_DEV_ADDED=0
-
-declare -A CNT_PID CNT_EXP CNT_VAL
-
-TESTS=(
-	sysctl_accepts_0_to_7
-	"sysctl_rejects 8"
-	"sysctl_rejects -1"
-	"sysctl_rejects abc"
-	"sysctl_rejects 4294967296"
-	"traffic packet_sendto_hook_off 0 N N - tx packet"
-	"traffic packet_sendto_hook_on 7 N N - tx packet"
-	"traffic packet_qdisc_bypass_hook_off 0 0 N - tx packet-bypass"
-	"traffic packet_qdisc_bypass_hook_on 2 N N - tx packet-bypass"
-	"traffic packet_qdisc_bypass_other_bits 5 0 N - tx packet-bypass"
-	"traffic xsk_copy_hook_off 0 0 N - tx xsk-copy"
-	"traffic xsk_copy_hook_on 2 N N - tx xsk-copy"
-	"traffic pktgen_start_xmit_hook_off 0 0 N - pg start_xmit"
-	"traffic pktgen_start_xmit_hook_on 1 N N - pg start_xmit"
-	"traffic pktgen_start_xmit_flag_tap 0 N N - pg start_xmit TAP"
-	pktgen_flag_tap_listed
-	pktgen_flag_tap_cleared
-	pktgen_unknown_flag_rejected
-	"traffic pktgen_queue_xmit_hook_off 0 N N - pg queue_xmit"
-	"traffic pktgen_queue_xmit_hook_on 7 N N - pg queue_xmit"
-	"traffic pktgen_netif_receive_hook_off 0 0 0 N pg netif_receive"
-	"traffic pktgen_netif_receive_hook_on 7 0 0 N pg netif_receive"
-)
-
-# Skip a case whose kernel support is missing, or fail it if the caller
-# insists on the support being there.
-skip_or_fail()
+# Report the calling test from RET and retmsg of lib.sh.
+log_ktap()
 {
-	local desc=$1
+	local current_test=${FUNCNAME[1]}
 
-	if [ "$REQUIRE_HOOK" = 1 ]; then
-		ktap_test_fail "$desc; TXTAP_REQUIRE_HOOK=1"
+	[ -n "$retmsg" ] && ktap_print_msg "$current_test: $retmsg"
+	if ((RET == ksft_skip)); then
+		ktap_test_skip "$current_test"
+	elif ((RET == ksft_pass)); then
+		ktap_test_pass "$current_test"
 	else
-		ktap_test_skip "$desc"
+		ktap_test_fail "$current_test"
 	fi
+	EXIT_STATUS=$(ksft_exit_status_merge "$EXIT_STATUS" "$RET")
+	RET=0
+	retmsg=
 }
 
-# Set the hook sysctl in this netns and, if it is per netns, in $NS_TX.
-set_hook()
+# need hook|pktgen|tap: false, and the test skips, without the support
+need()
 {
-	local val=$1
+	local msg
 
-	[ "$HAVE_SYSCTL" = 1 ] || return 0
-	echo "$val" > "$SYSCTL" || return 1
-	if ip netns exec "$NS_TX" test -w "$SYSCTL"; then
-		ip netns exec "$NS_TX" sh -c 'echo "$1" > "$2"' - "$val" \
-			"$SYSCTL" || return 1
-	fi
+	case $1 in
+	hook) [ "$HAVE_HOOK" = 1 ] && return 0
+	      msg="no per-netns net.core.bypass_xmit_tap" ;;
+	pktgen) [ "$HAVE_PKTGEN" = 1 ] && return 0
+		msg="no pktgen (CONFIG_NET_PKTGEN)" ;;
+	tap) [ "$HAVE_PG_TAP" = 1 ] && return 0
+	     msg="no pktgen flag TAP" ;;
+	esac
+	ret_set_ksft_status "$ksft_skip" "$msg"
+	return 1
 }
 
-############################################################################
-# pktgen
-
-pg_write()
+# hook NS VALUE: set net.core.bypass_xmit_tap in NS; prints the error
+hook()
 {
-	local file=$1
-	local cmd=$2
-
-	timeout "$SEND_TIMEOUT" ip netns exec "$NS_TX" \
-		sh -c 'echo "$1" > "/proc/net/pktgen/$2"' - "$cmd" "$file" \
-		2> /dev/null
+	{ echo "$2" | ip netns exec "$1" tee "$SYSCTL" > /dev/null; } 2>&1
 }
 
-pg_read()
+hook_get()
 {
-	ip netns exec "$NS_TX" cat /proc/net/pktgen/veth0
+	ip netns exec "$1" cat "$SYSCTL"
 }
 
-pg_result()
+# hooks TX_VALUE RX_VALUE: set the values of $NS_TX and $NS_RX
+hooks()
 {
-	pg_read | sed -n 's/^Result: //p'
+	[ "$HAVE_HOOK" = 1 ] || return 0
+	hook "$NS_TX" "$1" > /dev/null && hook "$NS_RX" "$2" > /dev/null
+	check_err $? "cannot set bypass_xmit_tap to $1 ($NS_TX), $2 ($NS_RX)"
 }
 
-pg_sofar()
+# tap ID NS DEV in|out EXPECTED [tap_count options]: start a counting tap
+tap()
 {
-	pg_read | sed -n 's/.*pkts-sofar: \([0-9]*\).*/\1/p'
-}
+	local id=$1 ns=$2 dev=$3 dir=$4 exp=$5
 
-pg_tapped()
-{
-	pg_read | sed -n 's/^ *tapped: \([0-9]*\).*/\1/p'
-}
-
-pg_flag_listed()
-{
-	pg_read | grep '^ *Flags:' | grep -qw "$1"
-}
-
-pg_add_device()
-{
-	[ "$PG_DEV_ADDED" = 1 ] && return 0
-
-	pg_write kpktgend_0 "add_device veth0" || return 1
-	defer pg_write kpktgend_0 rem_device_all
-	PG_DEV_ADDED=1
-}
-
-# Configure veth0 for one run: pg_setup XMIT_MODE [TAP]
-pg_setup()
-{
-	local mode=$1
-	local tap=${2:-}
-	local cmd
-
-	pg_add_device || return 1
-	# "clear" first: a dead pktgen thread must not leave a stale count
-	for cmd in clear_counters "count $NPKTS" "pkt_size 60" "delay 0" \
-		   "clone_skb 0" \
-		   "dst $RX_IP" "dst_mac $RX_MAC" \
-		   "udp_dst_min $PORT" "udp_dst_max $PORT" \
-		   "xmit_mode $mode"; do
-		pg_write veth0 "$cmd" || return 1
-		pg_result | grep -q '^OK' || return 1
-	done
-
-	if [ "$HAVE_PG_TAP" = 1 ]; then
-		if [ -n "$tap" ]; then
-			pg_write veth0 "flag TAP" || return 1
-		else
-			pg_write veth0 "flag !TAP" || return 1
-		fi
-	fi
-}
-
-# Send $NPKTS frames with pktgen configured by pg_setup, sets SENT.
-send_pg()
-{
-	SENT=0
-	# "start" returns once all threads are done
-	if ! timeout "$SEND_TIMEOUT" ip netns exec "$NS_TX" \
-		sh -c 'echo start > /proc/net/pktgen/pgctrl'; then
-		pg_write pgctrl stop
-		SEND_ERR="pktgen start failed or timed out"
-		return 1
-	fi
-	SENT=$(pg_sofar)
-	[ -n "$SENT" ] || SENT=none
-}
-
-############################################################################
-# AF_PACKET and AF_XDP
-
-# Send $NPKTS frames with bypass_tx, sets SENT. Returns 4 for "skip".
-send_tx()
-{
-	local mode=$1
-	local rc=0
-
-	SENT=0
-	timeout "$SEND_TIMEOUT" ip netns exec "$NS_TX" "$BYPASS_TX" \
-		-i veth0 -m "$mode" -n "$NPKTS" -p "$PORT" -D "$RX_MAC" \
-		2> "$TMPD/tx.err" || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		SEND_ERR="bypass_tx -m $mode: $(tail -n 1 "$TMPD/tx.err")"
-		return "$rc"
-	fi
-	SENT=$NPKTS
-}
-
-############################################################################
-# tap counters
-
-# counter_start ID NS DEV DIR EXPECTED
-counter_start()
-{
-	local id=$1
-	local ns=$2
-	local dev=$3
-	local dir=$4
-	local exp=$5
-
+	shift 5
 	rm -f "$TMPD/$id".*
-	timeout $((COUNT_TIMEOUT_MS / 1000 + 5)) \
-		ip netns exec "$ns" "$TAP_COUNT" -i "$dev" -p "$PORT" \
-		-d "$dir" -n "$exp" -t "$COUNT_TIMEOUT_MS" \
-		-r "$TMPD/$id.ready" > "$TMPD/$id.out" 2> "$TMPD/$id.err" &
-	CNT_PID[$id]=$!
-	CNT_EXP[$id]=$exp
+	ip netns exec "$ns" ./tap_count -i "$dev" -p "$PORT" -d "$dir" \
+		-n "$exp" -t "$TAP_TIMEOUT_MS" -r "$TMPD/$id.ready" "$@" \
+		> "$TMPD/$id.out" 2> "$TMPD/$id.err" &
+	TAP_PID[$id]=$!
+	# a tap expecting frames stops by itself, after a settle time
+	TAP_STOP[$id]=0
+	[[ "$exp" = 0 || " $* " = *" -H "* ]] && TAP_STOP[$id]=1
 }
 
-counters_ready()
+# send CMD...: run the sender once all taps are ready, then collect the
+# counts into CNT. The taps expecting none (or holding) are stopped once
+# the others are done: the frames they wait for have passed them by then.
+send()
 {
-	local id
+	local id rc=0
+	local msg=counted
 
-	for id in "${!CNT_PID[@]}"; do
-		busywait "$READY_TIMEOUT_MS" test -e "$TMPD/$id.ready" ||
-			return 1
+	for id in "${!TAP_PID[@]}"; do
+		busywait 5000 test -e "$TMPD/$id.ready" || rc=1
 	done
-}
-
-# Collect all counters into CNT_VAL. The ones expecting frames end by
-# themselves (N frames plus a settle time, bounded by their timeout), the
-# ones expecting none are stopped afterwards: by then all frames went
-# through the transmit path.
-counters_collect()
-{
-	local ret=0
-	local id
-
-	for id in "${!CNT_PID[@]}"; do
-		[ "${CNT_EXP[$id]}" -gt 0 ] || continue
-		wait "${CNT_PID[$id]}" || ret=1
+	if ((rc)); then
+		check_err 1 "a tap did not get ready"
+	else
+		"$@"
+		rc=$?
+	fi
+	for id in "${!TAP_PID[@]}"; do
+		((rc)) && kill -TERM "${TAP_PID[$id]}" 2> /dev/null
+		[ "${TAP_STOP[$id]}" = 1 ] || wait "${TAP_PID[$id]}"
 	done
-	for id in "${!CNT_PID[@]}"; do
-		[ "${CNT_EXP[$id]}" -gt 0 ] && continue
-		kill -TERM "${CNT_PID[$id]}" 2> /dev/null
-		wait "${CNT_PID[$id]}" || ret=1
+	for id in "${!TAP_PID[@]}"; do
+		[ "${TAP_STOP[$id]}" = 1 ] || continue
+		kill -TERM "${TAP_PID[$id]}" 2> /dev/null
+		wait "${TAP_PID[$id]}"
 	done
-	for id in "${!CNT_PID[@]}"; do
-		CNT_VAL[$id]=$(tail -n 1 "$TMPD/$id.out")
-		[ -n "${CNT_VAL[$id]}" ] || CNT_VAL[$id]=none
+	for id in $(printf '%s\n' "${!TAP_PID[@]}" | sort); do
+		CNT[$id]=$(tail -n 1 "$TMPD/$id.out")
 		if [ -s "$TMPD/$id.err" ]; then
 			ktap_print_msg "$id: $(cat "$TMPD/$id.err")"
-			ret=1
+			CNT[$id]=error
 		fi
+		msg+=" $id ${CNT[$id]:=none}"
 	done
-	CNT_PID=()
-	CNT_EXP=()
-	return $ret
+	ktap_print_msg "$msg"
+	TAP_PID=()
+	TAP_STOP=()
+	return "$rc"
 }
 
-counters_abort()
+# want ID N: the tap ID must have counted exactly N frames
+want()
 {
-	local id
+	[ "${CNT[$1]}" = "$2" ]
+	check_err $? "$1 tap counted ${CNT[$1]}, want $2"
+}
 
-	for id in "${!CNT_PID[@]}"; do
-		kill -TERM "${CNT_PID[$id]}" 2> /dev/null
-		wait "${CNT_PID[$id]}"
+# bypass_tx MODE: send N frames from veth0, exits 4 without AF_XDP
+bypass_tx()
+{
+	timeout 60 ip netns exec "$NS_TX" ./bypass_tx -i veth0 -m "$1" \
+		-n "$N" -p "$PORT" -D "$RX_MAC"
+}
+
+# tx_case MODE TX_HOOK RX_HOOK WANT: N frames from veth0 with bypass_tx
+# MODE, WANT of them at its tap, all at veth1
+tx_case()
+{
+	local rc
+
+	hooks "$2" "$3"
+	tap out "$NS_TX" veth0 out "$4"
+	tap peer "$NS_RX" veth1 in "$N"
+	send bypass_tx "$1"
+	rc=$?
+	if ((rc == ksft_skip)); then
+		ret_set_ksft_status "$ksft_skip" "bypass_tx -m $1: no AF_XDP"
+		return
+	fi
+	check_err "$rc" "bypass_tx -m $1 failed"
+	want out "$4"
+	want peer "$N"
+	hooks 0 0
+}
+
+# xdp_tx_case TX_HOOK RX_HOOK WANT: veth1 sends the N frames of veth0 back
+# with generic XDP_TX, WANT of them at its tap, all back at veth0
+xdp_tx_case()
+{
+	ip -n "$NS_RX" link set dev veth1 xdpgeneric obj xdp_tx.bpf.o sec xdp
+	check_err $? "cannot attach xdp_tx.bpf.o to veth1 in generic mode"
+	hooks "$1" "$2"
+	tap out "$NS_RX" veth1 out "$3"
+	tap back "$NS_TX" veth0 in "$N"
+	send bypass_tx packet
+	check_err $? "bypass_tx -m packet failed"
+	want out "$3"
+	want back "$N"
+	ip -n "$NS_RX" link set dev veth1 xdpgeneric off
+	hooks 0 0
+}
+
+# pg DEV CMD...: write pktgen commands for DEV in $NS_TX
+pg()
+{
+	local dev=$1 cmd
+
+	shift
+	for cmd; do
+		echo "$cmd" | ip netns exec "$NS_TX" \
+			tee "/proc/net/pktgen/$dev" > /dev/null 2>&1 || return 1
 	done
-	CNT_PID=()
-	CNT_EXP=()
 }
 
-# Number of "protocol XXXX is buggy" complaints of dev_queue_xmit_nit()
-# in the kernel log: a tap must get a frame with sane headers.
-buggy_count()
+# pg_setup DEV CMD...: N frames from DEV to veth1, then CMD...
+pg_setup()
 {
-	dmesg 2> /dev/null | grep -c 'protocol [0-9a-f]* is buggy'
+	local rc
+
+	pg kpktgend_0 rem_device_all "add_device $1" &&
+	pg "$1" "count $N" "delay 0" "pkt_size 60" "dst $RX_IP" \
+		"dst_mac $RX_MAC" "udp_dst_min $PORT" "udp_dst_max $PORT" \
+		"${@:2}"
+	rc=$?
+	check_err $rc "pktgen $1: ${*:2}: $(pg_show "$1" Result '.*')"
+	return $rc
 }
 
-############################################################################
-# test cases
-
-# traffic NAME HOOK OUT PEER IN tx|pg MODE [TAP]
-#   HOOK: sysctl value, OUT/PEER/IN: expected frames (N, 0 or - for "do
-#   not count") seen outgoing on veth0, incoming on veth1, incoming on
-#   veth0.
-traffic()
+# pg_show DEV FIELD [REGEX]: the value of FIELD in /proc/net/pktgen/DEV
+pg_show()
 {
-	local name=$1
-	local hook=$2
-	local out=${3/N/$NPKTS}
-	local peer=${4/N/$NPKTS}
-	local in=${5/N/$NPKTS}
-	local how=$6
-	local mode=$7
-	local tap=${8:-}
-	local missing=""
-	local note=""
-	local buggy
-	local res
-	local rc=0
-
-	if [ "$how" = pg ] && [ "$HAVE_PKTGEN" != 1 ]; then
-		ktap_test_skip "$name: $NO_PKTGEN_MSG"
-		return
-	fi
-	if [ "$hook" != 0 ] && [ "$HAVE_SYSCTL" != 1 ]; then
-		missing=$NO_HOOK_MSG
-	fi
-	if [ -n "$tap" ] && [ "$HAVE_PG_TAP" != 1 ]; then
-		missing=$NO_FLAG_MSG
-	fi
-	# without TXTAP_REQUIRE_HOOK=1 missing support skips, with it the
-	# case runs and fails
-	if [ -n "$missing" ]; then
-		if [ "$REQUIRE_HOOK" != 1 ]; then
-			ktap_test_skip "$name: $missing"
-			return
-		fi
-		note="; $missing, TXTAP_REQUIRE_HOOK=1"
-	fi
-
-	if ! set_hook "$hook"; then
-		ktap_test_fail "$name: cannot set bypass_xmit_tap=$hook"
-		return
-	fi
-
-	# configure pktgen before the counters start: it is slow under
-	# emulation, and the counters' timeout starts with them
-	if [ "$how" = pg ] && ! pg_setup "$mode" "$tap"; then
-		ktap_test_fail "$name: pktgen setup failed: $(pg_result)"
-		return
-	fi
-
-	buggy=$(buggy_count)
-	counter_start out "$NS_TX" veth0 out "$out"
-	counter_start peer "$NS_RX" veth1 in "$peer"
-	[ "$in" != - ] && counter_start in "$NS_TX" veth0 in "$in"
-	if ! counters_ready; then
-		counters_abort
-		ktap_test_fail "$name: tap_count did not get ready"
-		return
-	fi
-
-	SEND_ERR=""
-	if [ "$how" = pg ]; then
-		send_pg || rc=$?
-	else
-		send_tx "$mode" || rc=$?
-	fi
-	if [ "$rc" -ne 0 ]; then
-		counters_abort
-		if [ "$rc" -eq "$ksft_skip" ]; then
-			ktap_test_skip "$name: $SEND_ERR"
-		else
-			ktap_test_fail "$name: $SEND_ERR"
-		fi
-		return
-	fi
-
-	counters_collect || rc=1
-	res="sent $SENT tapped ${CNT_VAL[out]}"
-	[ "$in" != - ] && res+=" incoming ${CNT_VAL[in]}"
-	res+=" received ${CNT_VAL[peer]}"
-
-	[ "$SENT" = "$NPKTS" ] || rc=1
-	[ "${CNT_VAL[out]}" = "$out" ] || rc=1
-	[ "${CNT_VAL[peer]}" = "$peer" ] || rc=1
-	[ "$in" = - ] || [ "${CNT_VAL[in]}" = "$in" ] || rc=1
-	if [ "$rc" -ne 0 ]; then
-		res+=", want tapped $out"
-		[ "$in" != - ] && res+=" incoming $in"
-		res+=" received $peer"
-	fi
-	if [ "$(buggy_count)" -gt "$buggy" ]; then
-		note+="; kernel log: protocol is buggy, dev veth0"
-		rc=1
-	fi
-	if [ "$rc" -eq 0 ] && [ -z "$note" ]; then
-		ktap_test_pass "$name: $res"
-	else
-		ktap_test_fail "$name: $res$note"
-	fi
+	ip netns exec "$NS_TX" sed -n "s/.*$2: *\(${3:-[^ ]*}\).*/\1/p" \
+		"/proc/net/pktgen/$1"
 }
 
-sysctl_accepts_0_to_7()
+pg_start()
 {
-	local name=sysctl_accepts_0_to_7
-	local v
+	echo start | timeout 60 ip netns exec "$NS_TX" \
+		tee /proc/net/pktgen/pgctrl > /dev/null
+}
 
-	if [ "$HAVE_SYSCTL" != 1 ]; then
-		skip_or_fail "$name: $NO_HOOK_MSG"
-		return
-	fi
-	for v in 0 1 2 3 4 5 6 7; do
-		echo "$v" > "$SYSCTL"
-		if [ "$(cat "$SYSCTL")" != "$v" ]; then
-			ktap_test_fail "$name: value $v not accepted"
-			return
-		fi
+# pg_case DEV MODE WANT TAPPED [CMD...]: N frames from pktgen MODE on DEV,
+# WANT of them at its tap (a holding one with HOLD=1), all at veth1; the
+# "tapped:" line of DEV must say TAPPED (absent is 0, - for any)
+pg_case()
+{
+	local dev=$1 mode=$2 want=$3 want_tapped=$4 sent tapped
+
+	shift 4
+	pg_setup "$dev" "xmit_mode $mode" "$@" || return
+	hooks 3 3
+	tap out "$NS_TX" "$dev" out "$want" ${HOLD:+-H}
+	[ "$dev" = veth0 ] && tap peer "$NS_RX" veth1 in "$N"
+	send pg_start
+	check_err $? "pktgen start failed"
+	want out "$want"
+	[ "$dev" = veth0 ] && want peer "$N"
+	sent=$(pg_show "$dev" pkts-sofar)
+	[ "$sent" = "$N" ]
+	check_err $? "pktgen sent ${sent:-none}, want $N"
+	tapped=$(pg_show "$dev" tapped)
+	[ "$want_tapped" = - ] || [ "${tapped:-0}" = "$want_tapped" ]
+	check_err $? "pktgen tapped: ${tapped:-none}, want $want_tapped"
+	hooks 0 0
+}
+
+sysctl_per_netns()
+{
+	local v init
+
+	need hook || { log_ktap; return; }
+	init=$(cat "$SYSCTL" 2> /dev/null)
+	[ "$(hook_get "$NS_TX") $(hook_get "$NS_RX")" = "0 0" ]
+	check_err $? "default in a new netns is not 0"
+	for v in 0 1 2 3; do
+		hook "$NS_TX" "$v" > /dev/null &&
+		hook "$NS_RX" $((3 - v)) > /dev/null
+		check_err $? "cannot write $v or $((3 - v))"
+		[ "$(hook_get "$NS_TX") $(hook_get "$NS_RX")" = "$v $((3 - v))" ]
+		check_err $? "wrote $v and $((3 - v)), read back $(hook_get \
+			"$NS_TX") $(hook_get "$NS_RX")"
 	done
-	ktap_test_pass "$name"
+	[ "$(cat "$SYSCTL" 2> /dev/null)" = "$init" ]
+	check_err $? "the init netns value changed from $init"
+	hooks 0 0
+	log_ktap
 }
 
-sysctl_rejects()
+sysctl_invalid()
 {
-	local bad=$1
-	local name="sysctl_rejects_$bad"
-	local err
-	local val
+	local v err
 
-	if [ "$HAVE_SYSCTL" != 1 ]; then
-		skip_or_fail "$name: $NO_HOOK_MSG"
-		return
-	fi
-	echo 5 > "$SYSCTL"
-	err=$( { echo "$bad" > "$SYSCTL"; } 2>&1 )
-	val=$(cat "$SYSCTL")
-	if [[ "$err" != *"Invalid argument"* ]]; then
-		ktap_test_fail "$name: no EINVAL on write: ${err:-success}"
-	elif [ "$val" != 5 ]; then
-		ktap_test_fail "$name: value changed from 5 to $val"
-	else
-		ktap_test_pass "$name: EINVAL, value kept"
-	fi
+	need hook || { log_ktap; return; }
+	hooks 1 0
+	for v in 4 8 -1 abc 4294967296; do
+		err=$(hook "$NS_TX" "$v")
+		[[ "$err" = *"Invalid argument"* ]]
+		check_err $? "write $v: ${err:-no error}, want EINVAL"
+		[ "$(hook_get "$NS_TX")" = 1 ]
+		check_err $? "write $v changed the value to $(hook_get "$NS_TX")"
+	done
+	hooks 0 0
+	log_ktap
 }
 
-pktgen_flag_tap_listed()
+# sendto() goes through dev_queue_xmit(): tapped once, whatever the sysctl
+packet_sendto() { tx_case packet 3 3 "$N"; log_ktap; }
+
+qdisc_bypass_off() { need hook && tx_case packet-bypass 0 0 0; log_ktap; }
+qdisc_bypass_on() { need hook && tx_case packet-bypass 1 0 "$N"; log_ktap; }
+qdisc_bypass_other_bit() { need hook && tx_case packet-bypass 2 0 0; log_ktap; }
+
+xsk_copy_off() { need hook && tx_case xsk-copy 0 0 0; log_ktap; }
+xsk_copy_on() { need hook && tx_case xsk-copy 1 0 "$N"; log_ktap; }
+
+# A cooked (SOCK_DGRAM) tap gets skb->protocol and the frame from the
+# network header on: both must be right for AF_XDP copy-mode skbs.
+xsk_copy_cooked()
 {
-	local name=pktgen_flag_tap_listed
-	local tapped
-
-	if [ "$HAVE_PKTGEN" != 1 ]; then
-		ktap_test_skip "$name: $NO_PKTGEN_MSG"
-		return
-	fi
-	if [ "$HAVE_PG_TAP" != 1 ]; then
-		skip_or_fail "$name: $NO_FLAG_MSG"
-		return
-	fi
-	# state left by pktgen_start_xmit_flag_tap
-	tapped=$(pg_tapped)
-	if ! pg_flag_listed TAP; then
-		ktap_test_fail "$name: TAP not in Flags: line"
-	elif [ "$tapped" != "$NPKTS" ]; then
-		ktap_test_fail "$name: tapped: ${tapped:-none}, want $NPKTS"
-	else
-		ktap_test_pass "$name: Flags: TAP, tapped: $tapped"
-	fi
+	need hook && hooks 1 0 && {
+		tap cooked "$NS_TX" veth0 out "$N" -c -S "$TX_IP" -D "$RX_IP"
+		send bypass_tx xsk-copy
+		check_err $? "bypass_tx -m xsk-copy failed"
+		want cooked "$N"
+		hooks 0 0
+	}
+	log_ktap
 }
 
-pktgen_flag_tap_cleared()
+# The frames are reflected by veth1, its netns's value counts.
+generic_xdp_tx_off() { need hook && xdp_tx_case 0 0 0; log_ktap; }
+generic_xdp_tx_on() { need hook && xdp_tx_case 0 2 "$N"; log_ktap; }
+generic_xdp_tx_other_bit() { need hook && xdp_tx_case 0 1 0; log_ktap; }
+
+# pktgen has no sysctl bit: start_xmit is tapped with flag TAP only
+pktgen_start_xmit()
 {
-	local name=pktgen_flag_tap_cleared
-
-	if [ "$HAVE_PKTGEN" != 1 ]; then
-		ktap_test_skip "$name: $NO_PKTGEN_MSG"
-		return
-	fi
-	if [ "$HAVE_PG_TAP" != 1 ]; then
-		skip_or_fail "$name: $NO_FLAG_MSG"
-		return
-	fi
-	if ! pg_write veth0 "flag !TAP" || pg_flag_listed TAP; then
-		ktap_test_fail "$name: TAP still in Flags: line"
-		return
-	fi
-	# a run without the flag and with the hook off is not tapped
-	traffic "$name" 0 0 N - pg start_xmit
+	need pktgen && pg_case veth0 start_xmit 0 0
+	log_ktap
 }
 
-pktgen_unknown_flag_rejected()
+pktgen_start_xmit_tap()
 {
-	local name=pktgen_unknown_flag_rejected
-	local flag=TXTAP_NO_SUCH_FLAG
-
-	if [ "$HAVE_PKTGEN" != 1 ]; then
-		ktap_test_skip "$name: $NO_PKTGEN_MSG"
-		return
-	fi
-	if ! pg_add_device; then
-		ktap_test_fail "$name: cannot add veth0 to pktgen"
-		return
-	fi
-	if ! pg_write veth0 "flag $flag"; then
-		ktap_test_pass "$name: write failed"
-	elif pg_result | grep -q "Flag -:$flag:- unknown"; then
-		ktap_test_pass "$name: Result: unknown flag"
-	elif pg_flag_listed "$flag"; then
-		ktap_test_fail "$name: $flag accepted and listed"
-	else
-		ktap_test_fail "$name: Result: $(pg_result | head -n 1)"
-	fi
+	need tap && pg_case veth0 start_xmit "$N" "$N" "flag TAP"
+	log_ktap
 }
 
-############################################################################
-# setup
+# through xmit_one(): always tapped, once, also with flag TAP
+pktgen_queue_xmit()
+{
+	need pktgen && {
+		pg_case veth0 queue_xmit "$N" -
+		[ "$HAVE_PG_TAP" = 0 ] ||
+		pg_case veth0 queue_xmit "$N" - "flag TAP"
+	}
+	log_ktap
+}
+
+pktgen_burst()
+{
+	need tap && pg_case dummy0 start_xmit "$N" "$N" "flag TAP" "burst 8"
+	log_ktap
+}
+
+pktgen_clone_skb()
+{
+	need tap &&
+	pg_case dummy0 start_xmit "$N" "$N" "flag TAP" "clone_skb 10"
+	log_ktap
+}
+
+# A tap that reads nothing while pktgen runs keeps the clones of its
+# shared skb queued; short frames, as with padding drivers.
+holding_tap()
+{
+	need tap && {
+		HOLD=1 pg_case veth0 start_xmit "$N" "$N" "flag TAP" "pkt_size 42"
+		HOLD=1 pg_case veth0 queue_xmit "$N" - "flag TAP" "pkt_size 42"
+	}
+	log_ktap
+}
+
+# The value of the device's netns counts, not another netns's.
+netns_isolation()
+{
+	need hook && {
+		tx_case packet-bypass 0 3 0
+		xdp_tx_case 3 0 0
+	}
+	log_ktap
+}
+
+# A netns that exits with the hook on leaves the others as they were.
+netns_exit()
+{
+	need hook || { log_ktap; return; }
+	setup_ns NS_X && hook "$NS_X" 3 > /dev/null
+	check_err $? "cannot set bypass_xmit_tap in a third netns"
+	cleanup_ns "$NS_X"
+	tx_case packet-bypass 1 0 "$N"
+	tx_case packet-bypass 0 0 0
+	log_ktap
+}
 
 setup()
 {
-	local old
-
-	if [ -e "$SYSCTL" ]; then
-		HAVE_SYSCTL=1
-		old=$(cat "$SYSCTL")
-		defer sh -c 'echo "$1" > "$2"' - "$old" "$SYSCTL"
-	fi
-
-	[ -d /proc/net/pktgen ] || modprobe -q pktgen 2> /dev/null
-
 	TMPD=$(mktemp -d) || return 1
 	defer rm -rf "$TMPD"
+	[ -d /proc/net/pktgen ] || modprobe -q pktgen
 
 	setup_ns NS_TX NS_RX || return 1
 	defer cleanup_ns "$NS_TX" "$NS_RX"
-
 	ip link add veth0 netns "$NS_TX" type veth \
-		peer name veth1 netns "$NS_RX" || return 1
-	ip -n "$NS_TX" addr add "$TX_IP/24" dev veth0 || return 1
-	ip -n "$NS_RX" addr add "$RX_IP/24" dev veth1 || return 1
-	ip -n "$NS_TX" link set veth0 up || return 1
-	ip -n "$NS_RX" link set veth1 up || return 1
+		peer name veth1 netns "$NS_RX" &&
+	ip -n "$NS_TX" addr add "$TX_IP/24" dev veth0 &&
+	ip -n "$NS_RX" addr add "$RX_IP/24" dev veth1 &&
+	ip -n "$NS_TX" link set veth0 up &&
+	ip -n "$NS_RX" link set veth1 up &&
+	ip -n "$NS_TX" link add dummy0 type dummy &&
+	ip -n "$NS_TX" link set dummy0 up || return 1
 	RX_MAC=$(ip netns exec "$NS_RX" cat /sys/class/net/veth1/address)
-	[ -n "$RX_MAC" ] || return 1
 
-	# pktgen is per netns: veth0 is driven from $NS_TX
+	HAVE_HOOK=0
+	ip netns exec "$NS_TX" test -w "$SYSCTL" && HAVE_HOOK=1
+	HAVE_PKTGEN=0
+	HAVE_PG_TAP=0
 	if ip netns exec "$NS_TX" test -w /proc/net/pktgen/kpktgend_0; then
 		HAVE_PKTGEN=1
-		pg_add_device || return 1
-		pg_write veth0 "flag TAP"
-		if pg_result | grep -q '^OK' && pg_flag_listed TAP; then
-			HAVE_PG_TAP=1
-			pg_write veth0 "flag !TAP"
-		fi
+		defer pg kpktgend_0 rem_device_all
+		pg kpktgend_0 "add_device veth0" && pg veth0 "flag TAP" &&
+		[[ " $(pg_show veth0 Flags '.*') " = *" TAP "* ]] &&
+		HAVE_PG_TAP=1
 	fi
 }
 
-ktap_print_header
+cleanup()
+{
+	local pid
 
+	for pid in "${TAP_PID[@]}"; do
+		kill "$pid" 2> /dev/null
+	done
+	defer_scopes_cleanup
+}
+
+ktap_print_header
 if [ "$(id -u)" -ne 0 ]; then
 	ktap_skip_all "must be run as root"
-	exit "$KSFT_SKIP"
+	exit "$ksft_skip"
 fi
-for prog in ip timeout "$TAP_COUNT" "$BYPASS_TX"; do
-	if ! command -v "$prog" > /dev/null; then
-		ktap_skip_all "$prog not found (run make first)"
-		exit "$KSFT_SKIP"
+for f in ./tap_count ./bypass_tx xdp_tx.bpf.o; do
+	if [ ! -e "$f" ]; then
+		ktap_skip_all "$f not built"
+		exit "$ksft_skip"
 	fi
 done
 
-trap defer_scopes_cleanup EXIT
-
-ktap_set_plan "${#TESTS[@]}"
-
+trap cleanup EXIT
 setup || ktap_exit_fail_msg "setup failed"
-ktap_print_msg "sysctl: $([ "$HAVE_SYSCTL" = 1 ] && echo yes || echo no)" \
-	"pktgen: $([ "$HAVE_PKTGEN" = 1 ] && echo yes || echo no)" \
-	"flag TAP: $([ "$HAVE_PG_TAP" = 1 ] && echo yes || echo no)"
-
-for t in "${TESTS[@]}"; do
-	# word splitting of the case description is intended
-	# shellcheck disable=SC2086
-	$t
-done
-
+ktap_set_plan "$(wc -w <<< "${TESTS:-$ALL_TESTS}")"
+tests_run
 ktap_finished

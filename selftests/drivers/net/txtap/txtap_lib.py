@@ -58,19 +58,19 @@ def _find(name, env_var, candidates):
 
 
 def tap_count_bin():
-    """tap_count, built here (kernel tree) or in net/bypass_xmit_tap."""
+    """tap_count, built here (kernel tree) or in net/."""
     path = _find("tap_count", "TXTAP_TAP_COUNT",
-                 ["tap_count", "../../../net/bypass_xmit_tap/tap_count"])
+                 ["tap_count", "../../../net/tap_count"])
     if not path:
-        raise KsftFailEx("tap_count not built (make -C net/bypass_xmit_tap)")
+        raise KsftFailEx("tap_count not built (make -C net)")
     return path
 
 
 def bypass_tx_bin():
     path = _find("bypass_tx", "TXTAP_BYPASS_TX",
-                 ["bypass_tx", "../../../net/bypass_xmit_tap/bypass_tx"])
+                 ["bypass_tx", "../../../net/bypass_tx"])
     if not path:
-        raise KsftFailEx("bypass_tx not built (make -C net/bypass_xmit_tap)")
+        raise KsftFailEx("bypass_tx not built (make -C net)")
     return path
 
 
