@@ -8,6 +8,7 @@ sysctl, pktgen, the tap_count marker counter and the frame senders.
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,10 @@ PGDIR = "/proc/net/pktgen"
 NO_SERIES = "kernel without the txtap series"
 # UDP destination port of all marker frames (tap_count filters on it)
 PORT = 47474
+PKTGEN_MAGIC = 0xbe9be955
+ETH_P_ALL = 0x0003
+ETH_P_IP = 0x0800
+SO_RCVBUFFORCE = 33
 
 TEST_DIR = Path(__file__).parent.resolve()
 
@@ -302,6 +307,72 @@ class TapCounter:
                              f"(exit {self.proc.ret}): "
                              f"{self.proc.stderr.strip()}")
         return int(out[-1])
+
+
+class HoldingTap:
+    """
+    A raw AF_PACKET ETH_P_ALL socket on ifname that does not read while
+    frames are sent: the clones the taps get stay queued on it, as with
+    every capture that does not use a ring (scapy, raw-socket tools).
+    count() then reads what it holds and returns the number of outgoing
+    marker frames.
+    """
+
+    def __init__(self, ifname, rcvbuf=64 << 20, cooked=False):
+        # cooked: SOCK_DGRAM, as tcpdump -i any; frames come without their
+        # link-layer header, which the kernel strips up to the network
+        # header, and with the protocol in the address
+        self.cooked = cooked
+        kind = socket.SOCK_DGRAM if cooked else socket.SOCK_RAW
+        self.sock = socket.socket(socket.AF_PACKET, kind,
+                                  socket.htons(ETH_P_ALL))
+        defer(self.sock.close)
+        # FORCE: beyond rmem_max, so that nothing is dropped while holding
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf)
+        self.sock.bind((ifname, 0))
+        self.ifname = ifname
+
+    def count(self, src=None, dst=None):
+        """Outgoing marker frames held; for a cooked tap, IPv4 ones from
+        src to dst (dotted quads) whose protocol is ETH_P_IP."""
+        n = 0
+        self.sock.setblocking(False)
+        while True:
+            try:
+                frame, addr = self.sock.recvfrom(2048)
+            except BlockingIOError:
+                return n
+            if addr[2] != socket.PACKET_OUTGOING:
+                continue
+            if not self.cooked:
+                n += is_marker(frame)
+            elif addr[1] == ETH_P_IP and is_marker_ip(frame, src, dst):
+                n += 1
+
+
+def is_marker(frame):
+    """An Ethernet IPv4/UDP marker frame to PORT with pktgen's magic
+    (tap_count's is_marker() in Python)."""
+    return frame[12:14] == b"\x08\x00" and is_marker_ip(frame[14:])
+
+
+def is_marker_ip(pkt, src=None, dst=None):
+    """An IPv4/UDP marker packet (from src to dst if given)."""
+    if len(pkt) < 20:
+        return False
+    ihl = (pkt[0] & 0xf) * 4
+    if pkt[0] >> 4 != 4 or ihl < 20 or pkt[9] != 17:
+        return False
+    if int.from_bytes(pkt[6:8], "big") & 0x1fff:
+        return False
+    if src and socket.inet_ntoa(pkt[12:16]) != src:
+        return False
+    if dst and socket.inet_ntoa(pkt[16:20]) != dst:
+        return False
+    if len(pkt) < ihl + 8 + 4:
+        return False
+    return (int.from_bytes(pkt[ihl + 2:ihl + 4], "big") == PORT and
+            int.from_bytes(pkt[ihl + 8:ihl + 12], "big") == PKTGEN_MAGIC)
 
 
 class Tcpdump:
