@@ -277,7 +277,7 @@ pg_case()
 
 sysctl_per_netns()
 {
-	local v init
+	local v init got
 
 	need hook || { log_ktap; return; }
 	init=$(cat "$SYSCTL" 2> /dev/null)
@@ -287,9 +287,9 @@ sysctl_per_netns()
 		hook "$NS_TX" "$v" > /dev/null &&
 		hook "$NS_RX" $((3 - v)) > /dev/null
 		check_err $? "cannot write $v or $((3 - v))"
-		[ "$(hook_get "$NS_TX") $(hook_get "$NS_RX")" = "$v $((3 - v))" ]
-		check_err $? "wrote $v and $((3 - v)), read back $(hook_get \
-			"$NS_TX") $(hook_get "$NS_RX")"
+		got="$(hook_get "$NS_TX") $(hook_get "$NS_RX")"
+		[ "$got" = "$v $((3 - v))" ]
+		check_err $? "wrote $v and $((3 - v)), read back $got"
 	done
 	[ "$(cat "$SYSCTL" 2> /dev/null)" = "$init" ]
 	check_err $? "the init netns value changed from $init"
@@ -299,7 +299,7 @@ sysctl_per_netns()
 
 sysctl_invalid()
 {
-	local v err
+	local v err got
 
 	need hook || { log_ktap; return; }
 	hooks 1 0
@@ -307,8 +307,9 @@ sysctl_invalid()
 		err=$(hook "$NS_TX" "$v")
 		[[ "$err" = *"Invalid argument"* ]]
 		check_err $? "write $v: ${err:-no error}, want EINVAL"
-		[ "$(hook_get "$NS_TX")" = 1 ]
-		check_err $? "write $v changed the value to $(hook_get "$NS_TX")"
+		got=$(hook_get "$NS_TX")
+		[ "$got" = 1 ]
+		check_err $? "write $v changed the value from 1 to $got"
 	done
 	hooks 0 0
 	log_ktap
@@ -319,7 +320,11 @@ packet_sendto() { tx_case packet 3 3 "$N"; log_ktap; }
 
 qdisc_bypass_off() { need hook && tx_case packet-bypass 0 0 0; log_ktap; }
 qdisc_bypass_on() { need hook && tx_case packet-bypass 1 0 "$N"; log_ktap; }
-qdisc_bypass_other_bit() { need hook && tx_case packet-bypass 2 0 0; log_ktap; }
+qdisc_bypass_other_bit()
+{
+	need hook && tx_case packet-bypass 2 0 0
+	log_ktap
+}
 
 xsk_copy_off() { need hook && tx_case xsk-copy 0 0 0; log_ktap; }
 xsk_copy_on() { need hook && tx_case xsk-copy 1 0 "$N"; log_ktap; }
@@ -385,7 +390,8 @@ pktgen_clone_skb()
 holding_tap()
 {
 	need tap && {
-		HOLD=1 pg_case veth0 start_xmit "$N" "$N" "flag TAP" "pkt_size 42"
+		HOLD=1 pg_case veth0 start_xmit "$N" "$N" "flag TAP" \
+			"pkt_size 42"
 		HOLD=1 pg_case veth0 queue_xmit "$N" - "flag TAP" "pkt_size 42"
 	}
 	log_ktap
