@@ -1,12 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kernel/vm: exit status propagation, failure detection, bad input.
+# kernel/vm: exit status propagation, failure detection, bad input; igb,
+# SMP guests, modules; tools/kselftest's bad input.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/kernel/tests/lib.sh"
 vm=$top/kernel/vm
 image=${TXTAP_KERNEL:-$top/build/kernel-base/arch/x86/boot/bzImage}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# qemu processes started by this test (they inherit this variable), to
+# check that none is left behind
+export TXTAP_VMTEST_ID=$$.$RANDOM
+vm_qemus() {
+	local p
+	for p in $(pgrep qemu-system); do
+		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "TXTAP_VMTEST_ID=$TXTAP_VMTEST_ID" &&
+			printf '%s ' "$p"
+	done
+}
+has_igb() { qemu-system-x86_64 -device help 2>/dev/null | grep -q '^name "igb"'; }
 
 # Bad input first: these need no kernel.
 out=$("$vm" --nic rtl9999 -- true 2>&1); rc=$?
@@ -21,9 +35,50 @@ out=$("$vm" --timeout abc -- true 2>&1); rc=$?
 t_check "non-numeric --timeout: exit 2" "$([ $rc = 2 ]; echo $?)" "rc=$rc out=$out"
 out=$("$vm" 2>&1); rc=$?
 t_check "no command: exit 2" "$([ $rc = 2 ]; echo $?)" "rc=$rc out=$out"
+out=$("$vm" --nic bogus --pair -- true 2>&1); rc=$?
+t_check "--nic bogus: exit 2, one line naming it and igb among the models" \
+	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *bogus*igb* ]]; echo $?)" "rc=$rc out=$out"
+# A QEMU without igb (QEMU 7.2): a wrapper that hides the device.
+cat > "$tmp/qemu-no-igb" <<'EOQ'
+#!/bin/bash
+if [ "$*" = "-device help" ]; then
+	qemu-system-x86_64 -device help 2>&1 | grep -v '^name "igb'
+	exit 0
+fi
+[ "$*" = --version ] && { echo "QEMU emulator version 7.2.0 (fake)"; exit 0; }
+echo "qemu-no-igb: must not be started" >&2
+exit 1
+EOQ
+chmod +x "$tmp/qemu-no-igb"
+: > "$tmp/bzImage"
+out=$(TXTAP_QEMU=$tmp/qemu-no-igb "$vm" --kernel "$tmp/bzImage" --nic igb --pair -- true 2>&1); rc=$?
+t_check "--nic igb with a QEMU without igb: exit 2, one line naming igb and the QEMU version" \
+	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *"no igb"*"7.2.0"* || $out == *"7.2.0"*"no igb"* ]]; echo $?)" "rc=$rc out=$out"
+out=$(TXTAP_QEMU=$tmp/qemu-no-igb "$top/selftests/run-vm" igb 2>&1); rc=$?
+t_check "igb suite with a QEMU without igb: skipped as a whole with the reason" \
+	"$([ $rc = 0 ] && [[ $out == "1..0 # SKIP QEMU 7.2.0 has no igb"* ]]; echo $?)" "rc=$rc out=$out"
+mkdir -p "$tmp/nomods"
+out=$("$vm" --kernel "$tmp/bzImage" --modules "$tmp/nomods/missing" -- true 2>&1); rc=$?
+t_check "--modules with a missing directory: exit 2, one line" \
+	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *missing* ]]; echo $?)" "rc=$rc out=$out"
+# tools/kselftest: names are checked before anything is built or booted.
+if [ -e "$top/build/src/linux/tools/testing/selftests/lib.mk" ]; then
+	out=$("$top/tools/kselftest" net:no_such_test 2>&1); rc=$?
+	t_check "kselftest name that does not exist: exit 2, one line naming it" \
+		"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *"net:no_such_test"*"does not exist"* ]]; echo $?)" "rc=$rc out=$out"
+	out=$("$top/tools/kselftest" no_such_target:x 2>&1); rc=$?
+	t_check "kselftest target that does not exist: exit 2, one line" \
+		"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *no_such_target* ]]; echo $?)" "rc=$rc out=$out"
+else
+	t_skip "kselftest name that does not exist" "no kernel tree (make kernel-src)"
+	t_skip "kselftest target that does not exist" "no kernel tree (make kernel-src)"
+fi
+left=$(vm_qemus)
+t_check "bad input leaves no qemu running" "$([ -z "$left" ]; echo $?)" "left: $left"
 
 if [ ! -f "$image" ]; then
-	for t in true false "exit 3" pair warn crash timeout; do
+	for t in true false "exit 3" pair warn crash timeout "igb pair" "nproc 1" "nproc 2" modprobe \
+		"modules missing"; do
 		t_skip "guest: $t" "no kernel image at $image (make kernel)"
 	done
 	t_done
@@ -41,6 +96,27 @@ out=$("$vm" --kernel "$image" --nic e1000e --pair -- sh -c \
 	'echo "$NETIF $REMOTE_TYPE $REMOTE_ARGS $LOCAL_V4 $REMOTE_V4"; ping -c 1 -W 5 "$REMOTE_V4" >/dev/null && echo pinged' 2>&1); rc=$?
 t_check "e1000e pair: variables exported, remote answers ping" \
 	"$([ $rc = 0 ] && [[ $out == *"netns txtap-remote 192.0.2.1 192.0.2.2"* ]] && [[ $out == *pinged* ]]; echo $?)" "rc=$rc" "$out"
+if has_igb; then
+	out=$("$vm" --kernel "$image" --nic igb --pair -- sh -c \
+		'ethtool -i "$NETIF"; ip netns exec "$REMOTE_ARGS" ethtool -i "$TXTAP_REMOTE_IF"; ping -c 1 -W 5 "$REMOTE_V4" >/dev/null && echo pinged' 2>&1 | tr -d '\r'); rc=$?
+	t_check "igb pair: ethtool -i \$NETIF reports driver igb, so does the remote, ping answers" \
+		"$([ $rc = 0 ] && [ "$(echo "$out" | grep -c '^driver: igb$')" = 2 ] && [[ $out == *pinged* ]]; echo $?)" "rc=$rc" "$out"
+else
+	t_skip "igb pair: ethtool -i reports igb" "QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') has no igb"
+fi
+for n in 1 2; do
+	t0=$(date +%s.%N)
+	out=$("$vm" --kernel "$image" --cpus $n -- nproc 2>&1 | tr -d '\r'); rc=$?
+	t=$(echo "$(date +%s.%N) - $t0" | bc)
+	t_check "--cpus $n: nproc in the guest is $n" "$([ $rc = 0 ] && [ "$out" = $n ]; echo $?)" "rc=$rc out=$out"
+	printf '# --cpus %s: boot, nproc, power off in %.1f s\n' $n "$t"
+done
+out=$("$vm" --kernel "$image" -- sh -c 'modprobe pktgen && grep "^pktgen " /proc/modules && ls /proc/net/pktgen/pgctrl' 2>&1); rc=$?
+t_check "modprobe pktgen works in the guest (a module, /proc/net/pktgen there)" \
+	"$([ $rc = 0 ] && [[ $out == *"pktgen "*pgctrl* ]]; echo $?)" "rc=$rc" "$out"
+out=$("$vm" --kernel "$image" --modules "$tmp/nomods" -- true 2>&1); rc=$?
+t_check "modules that do not load: one warning naming pktgen, the run goes on" \
+	"$([ $rc = 0 ] && [ "$(echo "$out" | grep -c 'modprobe pktgen failed')" = 1 ]; echo $?)" "rc=$rc" "$out"
 out=$("$vm" --kernel "$image" -- sh -c 'echo "WARNING: CPU: 0 PID: 1 at txtap/test.c:1 fake" > /dev/kmsg' 2>&1); rc=$?
 t_check "a WARN in the guest kernel log fails the run" \
 	"$([ $rc != 0 ] && [[ $out == *"reported a problem"* ]]; echo $?)" "rc=$rc" "$out"
@@ -50,4 +126,6 @@ out=$("$vm" --kernel "$image" --timeout 40 -- sleep 600 2>&1); rc=$?
 t_check "a hung guest is killed at --timeout (exit 124)" "$([ $rc = 124 ]; echo $?)" "rc=$rc" "$out"
 left=$(comm -13 <(echo "$runs_before") <(ls "$top/build/vm" 2>/dev/null | grep '^run\.' | sort))
 t_check "no run directories left behind" "$([ -z "$left" ]; echo $?)" "left: $left"
+left=$(vm_qemus)
+t_check "no qemu left running" "$([ -z "$left" ]; echo $?)" "left: $left"
 t_done
