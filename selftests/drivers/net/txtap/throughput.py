@@ -28,7 +28,8 @@ Environment (besides NETIF etc., see drivers/net/README.rst):
   TXTAP_HOOK_COST_RUNS=N   runs per setting for the cost (default 5)
   TXTAP_PG_CLONE_SKB=N     pktgen clone_skb (default 0)
   TXTAP_PG_BURST=N         pktgen burst (default 1)
-  TXTAP_HOOK_ON=MASK       sysctl value for "hook on" (default 7)
+  TXTAP_HOOK_ON=MASK       sysctl value for "hook on" (default 3); for
+                           pktgen the hook is its flag TAP
   TXTAP_REQUIRE_HOOK=1     fail instead of skip without the txtap series
 """
 
@@ -37,10 +38,10 @@ import subprocess
 
 from lib.py import ksft_run, ksft_exit, ksft_pr, ksft_ge, ksft_gt
 from lib.py import CmdExitFailure, KsftFailEx, KsftXfailEx, NetDrvEpEnv
-from txtap_lib import Pktgen, TapCounter, SYSCTL
+from txtap_lib import Pktgen, TapCounter
 from txtap_lib import driver_of, dst_ip, env_float, env_int, env_bool
 from txtap_lib import hook_available, hook_missing, require_netif
-from txtap_lib import rx_packets, set_hook, txgen, _write
+from txtap_lib import rx_packets, set_hook, txgen
 
 NPKTS = env_int("TXTAP_TPUT_PKTS", 20000)
 LINE_RATE_MIN = env_float("TXTAP_LINE_RATE_MIN", 0.95)
@@ -48,7 +49,7 @@ HOOK_COST_MAX = env_float("TXTAP_HOOK_COST_MAX", 0.02)
 HOOK_COST_RUNS = env_int("TXTAP_HOOK_COST_RUNS", 5)
 CLONE_SKB = env_int("TXTAP_PG_CLONE_SKB", 0)
 BURST = env_int("TXTAP_PG_BURST", 1)
-HOOK_ON = env_int("TXTAP_HOOK_ON", 7)
+HOOK_ON = env_int("TXTAP_HOOK_ON", 3)
 RUN_TIMEOUT = env_int("TXTAP_RUN_TIMEOUT", 120)
 
 # emulated or software devices: a line rate means nothing there
@@ -175,6 +176,8 @@ def pktgen_run(cfg, pg):
 def pktgen_case(cfg, frame, hook, tap):
     set_hook(HOOK_ON if hook else 0)
     pg = pktgen_setup(cfg, frame, NPKTS)
+    if hook:
+        pg.set("flag TAP")
     counter = TapCounter(cfg.ifname, "out", 0) if tap else None
     res, received = pktgen_run(cfg, pg)
     what = "pktgen start_xmit, hook " + ("on" if hook else "off")
@@ -208,12 +211,12 @@ def test_hook_cost_no_tap(cfg):
     for i in range(HOOK_COST_RUNS):
         order = (0, HOOK_ON) if i % 2 == 0 else (HOOK_ON, 0)
         for val in order:
-            _write(SYSCTL, val)
+            pg.set("flag TAP" if val else "flag !TAP")
             res, _ = pktgen_run(cfg, pg)
             if res["sent"] == 0 or res["pps"] <= 0:
                 raise KsftFailEx(f"measured nothing: {res}")
             pps[val].append(res["pps"])
-    _write(SYSCTL, 0)
+    pg.set("flag !TAP")
 
     off = statistics.median(pps[0])
     on = statistics.median(pps[HOOK_ON])
