@@ -218,7 +218,7 @@ pg()
 
 	shift
 	for cmd; do
-		echo "$cmd" | ip netns exec "$NS_TX" \
+		echo "$cmd" | timeout 30 ip netns exec "$NS_TX" \
 			tee "/proc/net/pktgen/$dev" > /dev/null 2>&1 || return 1
 	done
 }
