@@ -6,7 +6,7 @@ KCONFIG ?= base
 export KCONFIG
 
 .PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp demo \
-	selftests-build check bench callgraph patches-export patches-verify \
+	selftests-build check bench cost callgraph patches-export patches-verify \
 	patches-check vm-shell kselftest clean distclean
 
 help:
@@ -18,7 +18,8 @@ help:
 	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug)"
 	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
 	@echo "  xdp             build the AF_XDP sender (xdp/txgen)"
-	@echo "  bench           comparison benchmark -> docs/results/"
+	@echo "  bench           transmit-path matrix under TCG -> docs/results/"
+	@echo "  cost            instructions/packet, unpatched vs patched, QEMU icount -> docs/results/cost.*"
 	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
 	@echo "  patches-export  regenerate patches/ from build/src/linux-dev"
 	@echo "  patches-verify  series selftest files == selftests/"
@@ -62,8 +63,12 @@ KSFT ?= net:proc_net_pktgen
 kselftest: kernel
 	@tools/kselftest $(if $(KSFT_NIC),--nic $(KSFT_NIC)) $(KSFT)
 
-bench: kernel kernel-unpatched xdp selftests-build
+bench: kernel xdp selftests-build
 	@tools/bench
+
+# The cost of the hook, deterministic: both kernels under QEMU -icount.
+cost: kernel kernel-unpatched selftests-build
+	@tools/cost
 
 callgraph: kernel xdp selftests-build
 	@tools/callgraph
