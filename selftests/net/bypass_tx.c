@@ -241,7 +241,8 @@ static void map_ring(int fd, const struct xdp_ring_offset *off,
 	char *map;
 
 	map = mmap(NULL, off->desc + XSK_FRAMES * desc_size,
-		   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, pgoff);
+		   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		   fd, pgoff);
 	if (map == MAP_FAILED)
 		error(1, errno, "mmap(xsk ring)");
 	r->producer = (void *)(map + off->producer);
