@@ -124,7 +124,8 @@ fi
 # The real tree, if fetched, is a git tree at txtap-base plus the series.
 src=$top/build/src/linux
 if [ -d "$src/.git" ]; then
-	n=$(grep -vc -e '^#' -e '^0000' "$top/patches/series")
+	. "$top/kernel/series.sh"
+	n=$(series_files "$top/patches" | grep -vc '0000-cover-letter.patch$')
 	have=$(git -C "$src" rev-list --count txtap-base..HEAD)
 	t_check "kernel tree carries the $n patches of the series" "$([ "$have" = "$n" ]; echo $?)" "have $have"
 else
