@@ -134,6 +134,7 @@ static int open_sockets(struct run *r)
 	o.busy_poll_budget = c->batch;
 	o.xdp_flags = c->attach == ATTACH_GENERIC ? XDP_FLAGS_SKB_MODE :
 						    XDP_FLAGS_DRV_MODE;
+	o.load_prog = true;
 
 	for (q = 0; q < c->queues; q++) {
 		struct xsock_umem *um;
@@ -403,8 +404,6 @@ int main(int argc, char **argv)
 		log_err(&r.lg, "%s", r.err);
 		return EXIT_USAGE;
 	}
-	if (r.cfg.attach == ATTACH_GENERIC)
-		log_info(&r.lg, "--attach has no effect: a transmit-only socket loads no XDP program");
 	if (r.cfg.pcap) {
 		ret = pcap_open(&r.pcap, r.cfg.pcap, 65535);
 		if (ret) {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* UMEM and transmit-only AF_XDP socket setup (libxdp, no XDP program). */
+/* UMEM and transmit-only AF_XDP socket setup (libxdp; an XDP program only
+ * where a zero-copy driver needs one for wakeups). */
 #include <errno.h>
+#include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,13 +125,26 @@ int xsock_umem_destroy(struct xsock_umem *um)
 	return 0;
 }
 
+/* True if the device has an XDP program attached (in any mode). */
+static bool xdp_prog_attached(const char *ifname)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	__u32 id = 0;
+
+	return ifindex && !bpf_xdp_query_id((int)ifindex, 0, &id) && id;
+}
+
 static int try_create(struct xsock *xs, struct xsock_umem *um,
 		      const struct xsock_opts *o, uint16_t bind_flags)
 {
+	/* Transmit-only: no program is needed, except by the drivers that
+	 * refuse zero-copy wakeups without one. */
+	bool prog = o->load_prog && (bind_flags & XDP_ZEROCOPY) &&
+		    !xdp_prog_attached(o->ifname);
 	struct xsk_socket_config cfg = {
 		.rx_size = 0,
 		.tx_size = o->tx_size,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.libxdp_flags = prog ? 0 : XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = o->xdp_flags,
 		.bind_flags = bind_flags,
 	};

@@ -42,7 +42,13 @@ struct xsock_opts {
 	bool need_wakeup;
 	bool busy_poll;
 	uint32_t busy_poll_budget;
-	uint32_t xdp_flags;	/* unused: no program is loaded */
+	/* Zero-copy binds on drivers that refuse wakeups without an XDP
+	 * program (i40e, ice, ixgbe, igc, igb, mlx5): when the device has
+	 * none, libxdp attaches its socket program in this mode
+	 * (XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE) and detaches it when the
+	 * socket is deleted. load_prog false: never attach one. */
+	uint32_t xdp_flags;
+	bool load_prog;
 };
 
 struct xsock {
