@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xsock.h"
@@ -163,6 +164,30 @@ static int try_create(struct xsock *xs, struct xsock_umem *um,
 					 &xs->comp, &cfg);
 }
 
+/*
+ * A socket closed just before on the same queue (the previous run) gives the
+ * queue back in a deferred kernel work; until that has run, bind() fails
+ * with EBUSY. Retry for up to a second, with the UMEM registered afresh
+ * each time (a failed bind leaves it half set up). Not for a shared UMEM.
+ */
+static int create_retry(struct xsock *xs, struct xsock_umem *um,
+			const struct xsock_opts *o, uint16_t bind_flags)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	int ret, tries;
+
+	for (tries = 0;; tries++) {
+		ret = try_create(xs, um, o, bind_flags);
+		if (ret != -EBUSY || tries >= 100)
+			return ret;
+		umem_unregister(um);
+		ret = umem_register(um);
+		if (ret)
+			return ret;
+		nanosleep(&pause, NULL);
+	}
+}
+
 #ifndef XDP_MAX_TX_SKB_BUDGET
 #define XDP_MAX_TX_SKB_BUDGET 9
 #endif
@@ -214,7 +239,7 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 	}
 
 	if (o->mode != XSOCK_COPY) {
-		ret = try_create(xs, um, o, XDP_ZEROCOPY | wake);
+		ret = create_retry(xs, um, o, XDP_ZEROCOPY | wake);
 		if (!ret) {
 			xs->zerocopy = true;
 			snprintf(xs->mode_reason, sizeof(xs->mode_reason),
@@ -236,7 +261,7 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 			return ret;
 		}
 	}
-	ret = try_create(xs, um, o, XDP_COPY | wake);
+	ret = create_retry(xs, um, o, XDP_COPY | wake);
 	if (ret)
 		goto fail;
 	if (o->mode == XSOCK_COPY)

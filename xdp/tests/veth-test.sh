@@ -208,7 +208,7 @@ rate_case "--rate 24Mbit (60-byte frames = 50 kpps)" 24Mbit
 
 # 7. pcap output: 1 in 10 of 1000 frames, readable by tcpdump.
 rm -f "$WORK/out.pcap"
-txa --mode copy --count 1000 --pcap "$WORK/out.pcap" --pcap-sample 10 2>/dev/null; rc=$?
+txa --mode copy --count 1000 --pcap "$WORK/out.pcap" --pcap-sample 10 2>"$WORK/pcap.err"; rc=$?
 size=$(stat -c %s "$WORK/out.pcap" 2>/dev/null || echo 0)
 if [ $rc -eq 0 ] && [ "$size" -eq $((24 + 100 * (16 + 60))) ]; then
 	if command -v tcpdump >/dev/null; then
@@ -222,7 +222,7 @@ if [ $rc -eq 0 ] && [ "$size" -eq $((24 + 100 * (16 + 60))) ]; then
 		ok "--pcap --pcap-sample 10: 100 frames (tcpdump not installed)"
 	fi
 else
-	not_ok "--pcap --pcap-sample 10" "rc=$rc size=$size"
+	not_ok "--pcap --pcap-sample 10" "rc=$rc size=$size: $(tail -2 "$WORK/pcap.err")"
 fi
 
 # 8. SIGTERM stops cleanly with a summary; nothing stays attached.
