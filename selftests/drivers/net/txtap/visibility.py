@@ -37,12 +37,13 @@ import tempfile
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_pr
 from lib.py import NetDrvEpEnv
 import errno
+import re
 
 from txtap_lib import HoldingTap, KernelLog, TapCounter, Tcpdump, Pktgen
 from txtap_lib import bypass_tx, driver_of, dst_ip, env_int, require_netif
 from txtap_lib import set_hook
 from txtap_lib import txgen, zc_refusal_reason
-from lib.py import KsftSkipEx, defer
+from lib.py import KsftSkipEx, cmd, defer
 
 NPKTS = env_int("TXTAP_NPKTS", 200)
 HOOK_ON = env_int("TXTAP_HOOK_ON", 3)
@@ -252,6 +253,47 @@ def check_cooked(cfg, mode):
     ksft_eq(klog.complaints(), [], "kernel log complaints")
 
 
+# tcpdump -i any -e itself: the frames must be shown as outgoing IPv4/UDP
+# with the right addresses (on the kernel without the xsk header fix they
+# were "ethertype Unknown (0x0000)" and did not even match the filter)
+TCPDUMP_ANY_LINE = re.compile(
+    r" Out .*ethertype IPv4 \(0x0800\).*: " +
+    re.escape(BYPASS_TX_SRC) + r"\.\d+ > " + re.escape(BYPASS_TX_DST) +
+    rf"\.{PORT}: UDP")
+
+
+def check_tcpdump_any(cfg, mode):
+    n = NPKTS
+    cfg.require_cmd("tcpdump")
+    set_hook(HOOK_ON)
+    klog = KernelLog()
+    tmpd = tempfile.TemporaryDirectory(prefix="txtap-")
+    defer(tmpd.cleanup)
+    pcap = f"{tmpd.name}/any.pcap"
+    cap = Tcpdump("any", pcap)
+    peer = TapCounter(cfg.remote_ifname, "in", n, host=cfg.remote)
+    sent = bypass_tx(cfg, mode, n, SEND_TIMEOUT)
+    received = peer.collect()
+    captured, dropped = cap.collect()
+    out = cmd(f"tcpdump -e -n -r {pcap}", fail=False).stdout.splitlines()
+    shown = sum(1 for line in out if TCPDUMP_ANY_LINE.search(line))
+    ksft_pr(f"{mode}: sent {sent}, tcpdump -i any captured {captured} "
+            f"(dropped {dropped}), shown as IPv4/UDP {shown}, received "
+            f"{received}; first: {out[0] if out else '-'}")
+    ksft_eq(dropped, 0, "tcpdump: packets dropped by kernel")
+    ksft_eq(shown, n, "frames tcpdump -i any -e shows as outgoing IPv4/UDP "
+            f"{BYPASS_TX_SRC} > {BYPASS_TX_DST}.{PORT}")
+    ksft_eq(received, n, f"frames received by the remote {cfg.remote_ifname}")
+    ksft_eq(klog.complaints(), [], "kernel log complaints")
+
+
+def make_tcpdump_any_case(mode):
+    def case(cfg):
+        check_tcpdump_any(cfg, mode)
+    case.__name__ = f"test_tcpdump_any_{mode.replace('-', '_')}_hook_on"
+    return case
+
+
 def make_cooked_case(mode):
     def case(cfg):
         check_cooked(cfg, mode)
@@ -278,6 +320,7 @@ def cases():
                          pktgen("start_xmit"), (1, 1, None), tcpdump=True))
     ret += [make_holding_case(*h) for h in HOLDING]
     ret += [make_cooked_case(m) for m in ("packet-bypass", "xsk-copy")]
+    ret.append(make_tcpdump_any_case("xsk-copy"))
     return ret
 
 
