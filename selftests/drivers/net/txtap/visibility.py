@@ -41,7 +41,7 @@ import re
 
 from txtap_lib import HoldingTap, KernelLog, TapCounter, Tcpdump, Pktgen
 from txtap_lib import bypass_tx, driver_of, dst_ip, env_int, require_netif
-from txtap_lib import set_hook
+from txtap_lib import PORT, set_hook
 from txtap_lib import txgen, zc_refusal_reason
 from lib.py import KsftSkipEx, cmd, defer
 
