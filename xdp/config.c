@@ -54,7 +54,7 @@ static const struct param_def defs[OPT_NUM] = {
 	[OPT_SRC_MAC] = { "src-mac", 0, PARAM_MAC, OFF(src_mac), 0, 0, NULL, "MAC[-MAC]",
 			  "source MAC or range (default: the interface's)" },
 	[OPT_DST_MAC] = { "dst-mac", 0, PARAM_MAC, OFF(dst_mac), 0, 0, NULL, "MAC[-MAC]",
-			  "destination MAC or range (default ff:ff:ff:ff:ff:ff)" },
+			  "destination MAC or range (default: the next hop's for --dst-ip from the neighbour table, else ff:ff:ff:ff:ff:ff with a warning)" },
 	[OPT_SRC_IP] = { "src-ip", 0, PARAM_IP, OFF(src_ip), 0, 0, NULL, "IP[-IP]",
 			 "source address or range (default 198.18.0.1 / 2001:2::1)" },
 	[OPT_DST_IP] = { "dst-ip", 0, PARAM_IP, OFF(dst_ip), 0, 0, NULL, "IP[-IP]",
@@ -151,6 +151,7 @@ enum params_result config_parse(struct txgen_config *c, int argc,
 	c->has_vlan = seen[OPT_VLAN];
 	c->has_size = seen[OPT_SIZE];
 	c->has_src_mac = seen[OPT_SRC_MAC];
+	c->has_dst_mac = seen[OPT_DST_MAC];
 	c->has_burst = seen[OPT_BURST];
 	fam = c->ipv6 ? AF_INET6 : AF_INET;
 

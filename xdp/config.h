@@ -50,6 +50,7 @@ struct txgen_config {
 	bool has_vlan;
 	bool has_size;
 	bool has_src_mac;
+	bool has_dst_mac;
 	bool has_burst;
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* txgen: txtap AF_XDP sender. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "lib/ifinfo.h"
 #include "lib/log.h"
+#include "lib/neigh.h"
 #include "lib/pcap.h"
 #include "lib/pkt.h"
 #include "lib/sender.h"
@@ -48,6 +50,7 @@ struct run {
 	uint32_t qids[MAX_QUEUES];
 	struct pcap_writer pcap;
 	bool pcap_open;
+	struct frame_info frame_info;
 	char err[ERRLEN];
 };
 
@@ -75,6 +78,97 @@ static int check_privileges(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create an AF_XDP socket: %s",
 			 strerror(errno));
 	return -1;
+}
+
+/*
+ * Without --dst-mac, send to the next hop of the first --dst-ip address as
+ * the kernel knows it (route via --dev, then its neighbour entry), so that
+ * the receiver takes its unicast path. Unresolved: broadcast, with one
+ * warning line that says so and what to do.
+ */
+static void resolve_dst_mac(struct run *r)
+{
+	struct txgen_config *c = &r->cfg;
+	char why[160], a[INET6_ADDRSTRLEN];
+	struct neigh_hop hop;
+	uint8_t dst[16];
+
+	r->frame_info.dst_mac_from = "option";
+	if (c->has_dst_mac)
+		return;
+	ip_range_addr(&c->dst_ip, c->dst_ip.r.lo, dst);
+	inet_ntop(c->dst_ip.family, dst, a, sizeof(a));
+	if (neigh_resolve(r->ifi.ifindex, c->dst_ip.family, dst, &hop, why,
+			  sizeof(why))) {
+		r->frame_info.dst_mac_from = "broadcast";
+		log_warn(&r->lg,
+			 "no next-hop MAC for %s on %s (%s): sending to ff:ff:ff:ff:ff:ff, "
+			 "which measures the receiver's broadcast path; give --dst-mac",
+			 a, c->dev, why);
+		return;
+	}
+	c->dst_mac.lo = c->dst_mac.hi = mac_to_u64(hop.mac);
+	r->frame_info.dst_mac_from = "neighbour";
+	inet_ntop(hop.family, hop.addr, r->frame_info.next_hop,
+		  sizeof(r->frame_info.next_hop));
+	log_debug(&r->lg, "next hop of %s on %s: %s%s", a, c->dev,
+		  r->frame_info.next_hop, hop.via_gateway ? " (gateway)" :
+		  hop.no_route ? " (no route via the device: assumed on link)" : "");
+}
+
+static void fmt_mac_range(const struct range *m, char *buf, size_t len)
+{
+	uint8_t a[6], b[6];
+	int n;
+
+	mac_from_u64(m->lo, a);
+	n = snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		     a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (range_is_single(m) || n < 0 || (size_t)n >= len)
+		return;
+	mac_from_u64(m->hi, b);
+	snprintf(buf + n, len - (size_t)n, "-%02x:%02x:%02x:%02x:%02x:%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+static void fmt_ip_range(const struct ip_range *ipr, char *buf, size_t len)
+{
+	char lo[INET6_ADDRSTRLEN], hi[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+
+	ip_range_addr(ipr, ipr->r.lo, a);
+	inet_ntop(ipr->family, a, lo, sizeof(lo));
+	if (range_is_single(&ipr->r)) {
+		snprintf(buf, len, "%s", lo);
+		return;
+	}
+	ip_range_addr(ipr, ipr->r.hi, a);
+	inet_ntop(ipr->family, a, hi, sizeof(hi));
+	snprintf(buf, len, "%s-%s", lo, hi);
+}
+
+static void fmt_port_range(const struct range *p, char *buf, size_t len)
+{
+	if (range_is_single(p))
+		snprintf(buf, len, "%u", (unsigned int)p->lo);
+	else
+		snprintf(buf, len, "%u-%u", (unsigned int)p->lo, (unsigned int)p->hi);
+}
+
+static void describe_frame(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	struct frame_info *f = &r->frame_info;
+
+	f->proto = c->ipv6 ? "IPv6/UDP" : "IPv4/UDP";
+	f->size = c->size;
+	f->vlan = c->has_vlan ? (int)c->vlan : -1;
+	fmt_mac_range(&c->src_mac, f->src_mac, sizeof(f->src_mac));
+	fmt_mac_range(&c->dst_mac, f->dst_mac, sizeof(f->dst_mac));
+	fmt_ip_range(&c->src_ip, f->src_ip, sizeof(f->src_ip));
+	fmt_ip_range(&c->dst_ip, f->dst_ip, sizeof(f->dst_ip));
+	fmt_port_range(&c->src_port, f->src_port, sizeof(f->src_port));
+	fmt_port_range(&c->dst_port, f->dst_port, sizeof(f->dst_port));
 }
 
 static int build_template(struct run *r)
@@ -365,6 +459,7 @@ static int run_traffic(struct run *r)
 	sum.mode_reason = r->xs[0]->mode_reason;
 	collect(r, &sum.c, &sum.k);
 	sum.seconds = (double)(t1 - t0) / 1e9;
+	sum.frame = &r->frame_info;
 	stats_print_summary(stderr, &sum);
 	if (c->json)
 		stats_print_json(stdout, &sum);
@@ -400,7 +495,19 @@ int main(int argc, char **argv)
 
 	if (ifinfo_get(r.cfg.dev, &r.ifi, r.err, sizeof(r.err)) ||
 	    config_check_iface(&r.cfg, &r.ifi, r.err, sizeof(r.err)) ||
-	    check_privileges(r.err, sizeof(r.err)) || build_template(&r)) {
+	    check_privileges(r.err, sizeof(r.err))) {
+		log_err(&r.lg, "%s", r.err);
+		return EXIT_USAGE;
+	}
+	resolve_dst_mac(&r);
+	describe_frame(&r);
+	{
+		char fbuf[512];
+
+		frame_info_format(fbuf, sizeof(fbuf), &r.frame_info);
+		log_debug(&r.lg, "frame: %s", fbuf);
+	}
+	if (build_template(&r)) {
 		log_err(&r.lg, "%s", r.err);
 		return EXIT_USAGE;
 	}

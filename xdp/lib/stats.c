@@ -44,6 +44,22 @@ void stats_print_interval(FILE *out, double secs, const struct tx_counters *d,
 	fflush(out);
 }
 
+void frame_info_format(char *buf, size_t len, const struct frame_info *f)
+{
+	char via[80];
+
+	if (!strcmp(f->dst_mac_from, "neighbour"))
+		snprintf(via, sizeof(via), "neighbour %s", f->next_hop);
+	else if (!strcmp(f->dst_mac_from, "broadcast"))
+		snprintf(via, sizeof(via), "broadcast: next hop unresolved");
+	else
+		snprintf(via, sizeof(via), "--dst-mac");
+	snprintf(buf, len, "%u bytes %s, %s > %s (%s), %s:%s > %s:%s, %s%.0d",
+		 f->size, f->proto, f->src_mac, f->dst_mac, via, f->src_ip,
+		 f->src_port, f->dst_ip, f->dst_port,
+		 f->vlan >= 0 ? "VLAN " : "no VLAN", f->vlan >= 0 ? f->vlan : 0);
+}
+
 void stats_print_summary(FILE *out, const struct stats_summary *s)
 {
 	fprintf(out,
@@ -55,6 +71,12 @@ void stats_print_summary(FILE *out, const struct stats_summary *s)
 		per_sec(s->c.bytes * 8, s->seconds),
 		(unsigned long long)s->k.tx_invalid_descs,
 		(unsigned long long)s->k.tx_ring_empty_descs);
+	if (s->frame) {
+		char buf[512];
+
+		frame_info_format(buf, sizeof(buf), s->frame);
+		fprintf(out, "summary: frame %s\n", buf);
+	}
 	fflush(out);
 }
 
@@ -74,6 +96,31 @@ void json_print_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+static void json_field(FILE *out, const char *name, const char *val)
+{
+	fprintf(out, ",\"%s\":", name);
+	json_print_string(out, val);
+}
+
+static void json_frame(FILE *out, const struct frame_info *f)
+{
+	fprintf(out, ",\"frame\":{\"size\":%u", f->size);
+	json_field(out, "proto", f->proto);
+	if (f->vlan >= 0)
+		fprintf(out, ",\"vlan\":%d", f->vlan);
+	else
+		fputs(",\"vlan\":null", out);
+	json_field(out, "src_mac", f->src_mac);
+	json_field(out, "dst_mac", f->dst_mac);
+	json_field(out, "dst_mac_from", f->dst_mac_from);
+	json_field(out, "next_hop", f->next_hop);
+	json_field(out, "src_ip", f->src_ip);
+	json_field(out, "dst_ip", f->dst_ip);
+	json_field(out, "src_port", f->src_port);
+	json_field(out, "dst_port", f->dst_port);
+	fputc('}', out);
+}
+
 void stats_print_json(FILE *out, const struct stats_summary *s)
 {
 	unsigned int i;
@@ -90,12 +137,15 @@ void stats_print_json(FILE *out, const struct stats_summary *s)
 	fprintf(out,
 		",\"sent\":%llu,\"completed\":%llu,\"seconds\":%.6f,\"pps\":%.1f,"
 		"\"bps\":%.1f,\"tx_invalid_descs\":%llu,\"tx_ring_empty_descs\":%llu,"
-		"\"ring_full\":%llu,\"kicks\":%llu}\n",
+		"\"ring_full\":%llu,\"kicks\":%llu",
 		(unsigned long long)s->c.sent, (unsigned long long)s->c.completed,
 		s->seconds, per_sec(s->c.completed, s->seconds),
 		per_sec(s->c.bytes * 8, s->seconds),
 		(unsigned long long)s->k.tx_invalid_descs,
 		(unsigned long long)s->k.tx_ring_empty_descs,
 		(unsigned long long)s->c.ring_full, (unsigned long long)s->c.kicks);
+	if (s->frame)
+		json_frame(out, s->frame);
+	fputs("}\n", out);
 	fflush(out);
 }

@@ -2,6 +2,7 @@
 #ifndef TXGEN_STATS_H
 #define TXGEN_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -31,6 +32,24 @@ static inline void tx_counters_add(uint64_t *c, uint64_t v)
 void tx_counters_snapshot(const struct tx_counters *src, struct tx_counters *dst);
 void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c);
 
+/* The frame being sent, as text: single values or "LO-HI" ranges. */
+struct frame_info {
+	const char *proto;		/* "IPv4/UDP" or "IPv6/UDP" */
+	unsigned int size;		/* bytes without FCS */
+	int vlan;			/* VLAN id, -1 without a tag */
+	char src_mac[40];
+	char dst_mac[40];
+	const char *dst_mac_from;	/* "option", "neighbour" or "broadcast" */
+	char next_hop[48];		/* neighbour: the hop's address */
+	char src_ip[96];
+	char dst_ip[96];
+	char src_port[12];
+	char dst_port[12];
+};
+
+/* "60 bytes IPv4/UDP, 02:..:01 > 02:..:02 (neighbour 198.18.0.2), ..." */
+void frame_info_format(char *buf, size_t len, const struct frame_info *f);
+
 struct stats_summary {
 	const char *dev;
 	const uint32_t *queues;
@@ -40,6 +59,7 @@ struct stats_summary {
 	struct tx_counters c;
 	struct tx_kstats k;
 	double seconds;
+	const struct frame_info *frame;	/* may be NULL */
 };
 
 /* One live line: interval deltas and totals. */

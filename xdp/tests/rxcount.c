@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * rxcount: count frames carrying the pktgen magic at the UDP payload on an
- * interface, check their sequence numbers, report JSON. Test helper.
+ * interface, check their sequence numbers, report JSON (with how many were
+ * addressed to this host, broadcast, multicast or another host). Test helper.
  *
  *   rxcount --dev IF [--count N] [--timeout S] [--ready-file PATH]
  *
@@ -46,6 +47,7 @@ static const struct param_def defs[] = {
 
 struct rx_state {
 	uint64_t received, missing, reordered, other;
+	uint64_t host, broadcast, multicast, otherhost;	/* by sll_pkttype */
 	uint64_t expect;
 	uint32_t first_seq, last_seq;
 };
@@ -205,15 +207,26 @@ int main(int argc, char **argv)
 		}
 		memcpy(&seq, ph + 4, 4);
 		account(&st, ntohl(seq));
+		if (from.sll_pkttype == PACKET_HOST)
+			st.host++;
+		else if (from.sll_pkttype == PACKET_BROADCAST)
+			st.broadcast++;
+		else if (from.sll_pkttype == PACKET_MULTICAST)
+			st.multicast++;
+		else
+			st.otherhost++;
 	}
 	close(fd);
 	code = (!o.count || st.received >= o.count) ? 0 : 1;
 	printf("{\"dev\":\"%s\",\"received\":%llu,\"missing\":%llu,\"reordered\":%llu,"
 	       "\"other\":%llu,\"first_seq\":%u,\"last_seq\":%u,\"seconds\":%.3f,"
-	       "\"complete\":%s}\n",
+	       "\"host\":%llu,\"broadcast\":%llu,\"multicast\":%llu,"
+	       "\"otherhost\":%llu,\"complete\":%s}\n",
 	       o.dev, (unsigned long long)st.received,
 	       (unsigned long long)st.missing, (unsigned long long)st.reordered,
 	       (unsigned long long)st.other, st.first_seq, st.last_seq,
-	       (double)(mono_ns() - t0) / 1e9, code ? "false" : "true");
+	       (double)(mono_ns() - t0) / 1e9, (unsigned long long)st.host,
+	       (unsigned long long)st.broadcast, (unsigned long long)st.multicast,
+	       (unsigned long long)st.otherhost, code ? "false" : "true");
 	return code;
 }

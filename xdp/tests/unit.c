@@ -12,7 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
 #include "../config.h"
+#include "../lib/neigh.h"
 #include "../lib/params.h"
 #include "../lib/pcap.h"
 #include "../lib/pkt.h"
@@ -423,6 +428,117 @@ static void t_rate_bucket(struct tctx *t)
 	CHECK(t, rate_take(&b, now, 4096) == 4096 && rate_wait_ns(&b, 100) == 0);
 }
 
+/* ---- rtnetlink replies of the next-hop lookup ---- */
+
+struct nlbuf {
+	char b[1024] __attribute__((aligned(8)));
+	size_t len;
+	struct nlmsghdr *cur;
+};
+
+static void *nl_msg(struct nlbuf *n, uint16_t type, size_t hdrlen)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)(n->b + n->len);
+
+	memset(nh, 0, NLMSG_SPACE(hdrlen));
+	nh->nlmsg_type = type;
+	nh->nlmsg_len = NLMSG_LENGTH(hdrlen);
+	n->cur = nh;
+	return NLMSG_DATA(nh);
+}
+
+static void nl_attr(struct nlbuf *n, uint16_t type, const void *data, size_t len)
+{
+	struct nlmsghdr *nh = n->cur;
+	struct rtattr *a = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+static void nl_end(struct nlbuf *n)
+{
+	n->len += NLMSG_ALIGN(n->cur->nlmsg_len);
+}
+
+static void t_neigh_parse(struct tctx *t)
+{
+	static const uint8_t gw[4] = { 198, 18, 0, 254 }, hopa[4] = { 198, 18, 0, 2 };
+	static const uint8_t mac[6] = { 2, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	struct neigh_hop hop;
+	struct nlmsgerr *e;
+	struct ndmsg *nd;
+	struct rtmsg *rt;
+	struct nlbuf n;
+	uint32_t oif = 7;
+	uint16_t st;
+	bool found;
+	int seen;
+
+	/* A unicast route via a gateway on the device. */
+	memset(&n, 0, sizeof(n));
+	memset(&hop, 0, sizeof(hop));
+	hop.family = AF_INET;
+	rt = nl_msg(&n, RTM_NEWROUTE, sizeof(*rt));
+	rt->rtm_family = AF_INET;
+	rt->rtm_type = RTN_UNICAST;
+	nl_attr(&n, RTA_OIF, &oif, 4);
+	nl_attr(&n, RTA_GATEWAY, gw, 4);
+	nl_end(&n);
+	CHECK(t, neigh_parse_route(n.b, n.len, 7, &hop) == 0);
+	CHECK(t, hop.via_gateway && !memcmp(hop.addr, gw, 4));
+	/* The same route leaves through another device: not usable here. */
+	CHECK(t, neigh_parse_route(n.b, n.len, 8, &hop) == -ENETUNREACH);
+	/* A local address is no next hop. */
+	rt->rtm_type = RTN_LOCAL;
+	CHECK(t, neigh_parse_route(n.b, n.len, 7, &hop) == -ENETUNREACH);
+	/* The kernel's error is passed on. */
+	memset(&n, 0, sizeof(n));
+	e = nl_msg(&n, NLMSG_ERROR, sizeof(*e));
+	e->error = -ENETUNREACH;
+	nl_end(&n);
+	CHECK(t, neigh_parse_route(n.b, n.len, 7, &hop) == -ENETUNREACH);
+
+	/* Neighbour dump: an entry on another device, an incomplete one, a
+	 * usable one, then the end of the dump. */
+	memset(&n, 0, sizeof(n));
+	memset(&hop, 0, sizeof(hop));
+	hop.family = AF_INET;
+	memcpy(hop.addr, hopa, 4);
+	nd = nl_msg(&n, RTM_NEWNEIGH, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = 3;
+	nd->ndm_state = NUD_PERMANENT;
+	nl_attr(&n, NDA_DST, hopa, 4);
+	nl_attr(&n, NDA_LLADDR, "\x02\x01\x01\x01\x01\x01", 6);
+	nl_end(&n);
+	nd = nl_msg(&n, RTM_NEWNEIGH, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = 7;
+	nd->ndm_state = NUD_INCOMPLETE;
+	nl_attr(&n, NDA_DST, hopa, 4);
+	nl_end(&n);
+	found = false;
+	seen = 0;
+	CHECK(t, neigh_parse_neigh(n.b, n.len, 7, &hop, &found, &seen) == 0);
+	CHECK(t, !found && seen == NUD_INCOMPLETE);
+	nd = nl_msg(&n, RTM_NEWNEIGH, sizeof(*nd));
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = 7;
+	nd->ndm_state = NUD_STALE;
+	nl_attr(&n, NDA_DST, hopa, 4);
+	nl_attr(&n, NDA_LLADDR, mac, 6);
+	nl_end(&n);
+	nl_msg(&n, NLMSG_DONE, 4);
+	nl_end(&n);
+	found = false;
+	CHECK(t, neigh_parse_neigh(n.b, n.len, 7, &hop, &found, &seen) == 1);
+	st = hop.state;
+	CHECK(t, found && !memcmp(hop.mac, mac, 6) && st == NUD_STALE);
+}
+
 /* ---- option parsing ---- */
 
 static enum params_result parse(struct txgen_config *c, char *err, const char *a0, ...)
@@ -654,6 +770,7 @@ static void t_json(struct tctx *t)
 {
 	static const uint32_t q[2] = { 0, 1 };
 	struct stats_summary s;
+	struct frame_info fi;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -670,6 +787,15 @@ static void t_json(struct tctx *t)
 	s.c.sent = s.c.completed = 1000;
 	s.c.bytes = 60000;
 	s.seconds = 2.0;
+	memset(&fi, 0, sizeof(fi));
+	fi.proto = "IPv4/UDP";
+	fi.size = 60;
+	fi.vlan = -1;
+	snprintf(fi.dst_mac, sizeof(fi.dst_mac), "02:00:00:00:00:02");
+	fi.dst_mac_from = "neighbour";
+	snprintf(fi.next_hop, sizeof(fi.next_hop), "198.18.0.2");
+	snprintf(fi.dst_port, sizeof(fi.dst_port), "1000-1999");
+	s.frame = &fi;
 	stats_print_json(f, &s);
 	fclose(f);
 	CHECK(t, strstr(buf, "\"dev\":\"ve\\\"th\"") != NULL);
@@ -678,6 +804,10 @@ static void t_json(struct tctx *t)
 	CHECK(t, strstr(buf, "\"pps\":500.0") && strstr(buf, "\"bps\":240000.0"));
 	CHECK(t, strstr(buf, "\"tx_invalid_descs\":0") &&
 		 strstr(buf, "\"tx_ring_empty_descs\":0") && strstr(buf, "\"mode_reason\""));
+	CHECK(t, strstr(buf, ",\"frame\":{\"size\":60,\"proto\":\"IPv4/UDP\",\"vlan\":null,") &&
+		 strstr(buf, "\"dst_mac\":\"02:00:00:00:00:02\",\"dst_mac_from\":\"neighbour\","
+			"\"next_hop\":\"198.18.0.2\"") &&
+		 strstr(buf, "\"dst_port\":\"1000-1999\"}}\n"));
 	CHECK(t, buf[len - 1] == '\n' && strchr(buf, '\n') == buf + len - 1);
 	free(buf);
 }
@@ -774,6 +904,7 @@ int main(void)
 	run(&t, "range parsing mac/ip/port", t_range_parse);
 	run(&t, "rate parsing", t_rate_parse);
 	run(&t, "token bucket pacing", t_rate_bucket);
+	run(&t, "rtnetlink route/neighbour reply parsing", t_neigh_parse);
 	run(&t, "option parsing: defaults and valid input", t_opts_good);
 	run(&t, "option parsing: every bad input rejected with one line", t_opts_bad);
 	run(&t, "option checks against the interface", t_opts_iface);

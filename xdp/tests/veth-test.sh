@@ -59,6 +59,13 @@ for ns in "$NSA" "$NSB"; do
 done
 to ip -n "$NSA" link set "$VA" up
 to ip -n "$NSB" link set "$VB" up
+# The default frame's next hop: 198.18.0.2 is the peer, in the sender's
+# neighbour table; 10.99.0.0/16 is routed through it.
+MACB=$(cat /sys/class/net/"$VB"/address 2>/dev/null ||
+       ip netns exec "$NSB" cat /sys/class/net/"$VB"/address)
+to ip -n "$NSA" addr add 198.18.0.1/24 dev "$VA"
+to ip -n "$NSA" neigh add 198.18.0.2 lladdr "$MACB" dev "$VA" nud permanent
+to ip -n "$NSA" route add 10.99.0.0/16 via 198.18.0.2 dev "$VA"
 # A second pair left down, for the "interface down" case.
 to ip -n "$NSA" link add "d$VA" type veth peer name "e$VA"
 
@@ -107,12 +114,15 @@ nothing_attached() {
 # 1. Copy mode: exactly N frames arrive at the peer, in order.
 if rx_start $N; then
 	TX=$(txa --mode copy --count $N --json 2>"$WORK/tx.err"); TXRC=$?
+	grep 'warning' "$WORK/tx.err" >"$WORK/tx.err.warn"
 	rx_wait
 	if [ $TXRC -eq 0 ] && [ $RXRC -eq 0 ] &&
 	   [ "$(jget "$RX" received)" = $N ] && [ "$(jget "$RX" missing)" = 0 ] &&
 	   [ "$(jget "$RX" reordered)" = 0 ] && [ "$(jget "$RX" last_seq)" = $((N - 1)) ] &&
 	   [ "$(jget "$TX" sent)" = $N ] && [ "$(jget "$TX" completed)" = $N ] &&
-	   [ "$(jget "$TX" mode)" = copy ]; then
+	   [ "$(jget "$TX" mode)" = copy ] && [ "$(jget "$RX" host)" = $N ] &&
+	   [ "$(jget "$TX" dst_mac)" = "$MACB" ] &&
+	   [ "$(jget "$TX" dst_mac_from)" = neighbour ] && [ ! -s "$WORK/tx.err.warn" ]; then
 		ok "copy mode: $N sent, $N received at the peer in order"
 	else
 		not_ok "copy mode: $N sent, $N received at the peer in order" \
@@ -120,6 +130,39 @@ if rx_start $N; then
 	fi
 else
 	not_ok "copy mode: receiver did not become ready" "$(cat "$WORK/rx.err")"
+fi
+
+# 1b. The default destination MAC is the next hop's: through a gateway (its
+# entry) it is unicast; without a neighbour entry it is broadcast, with one
+# warning line that says so.
+if rx_start 1000; then
+	TX=$(txa --mode copy --count 1000 --dst-ip 10.99.1.1 --json 2>"$WORK/tx.err"); TXRC=$?
+	rx_wait
+	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" host)" = 1000 ] &&
+	   [ "$(jget "$TX" dst_mac)" = "$MACB" ] && [ "$(jget "$TX" next_hop)" = 198.18.0.2 ] &&
+	   grep -q "^summary: frame 60 bytes IPv4/UDP, .* > $MACB (neighbour 198.18.0.2), 198.18.0.1:9 > 10.99.1.1:9, no VLAN" "$WORK/tx.err"; then
+		ok "default dst MAC via a gateway: the gateway's neighbour entry, 1000 unicast at the peer"
+	else
+		not_ok "default dst MAC via a gateway: the gateway's neighbour entry" \
+			"txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+	fi
+else
+	not_ok "default dst MAC via a gateway: receiver did not become ready"
+fi
+if rx_start 1000; then
+	TX=$(txa --mode copy --count 1000 --dst-ip 198.18.0.77 --json 2>"$WORK/tx.err"); TXRC=$?
+	rx_wait
+	warn=$(grep -c '^txgen: warning: ' "$WORK/tx.err")
+	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" broadcast)" = 1000 ] && [ "$warn" = 1 ] &&
+	   grep -q '^txgen: warning: no next-hop MAC for 198.18.0.77 on .*ff:ff:ff:ff:ff:ff.*--dst-mac' "$WORK/tx.err" &&
+	   [ "$(jget "$TX" dst_mac)" = ff:ff:ff:ff:ff:ff ] && [ "$(jget "$TX" dst_mac_from)" = broadcast ]; then
+		ok "no neighbour entry: broadcast, one warning naming --dst-mac, 1000 broadcast at the peer"
+	else
+		not_ok "no neighbour entry: broadcast with one warning" \
+			"txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+	fi
+else
+	not_ok "no neighbour entry: receiver did not become ready"
 fi
 
 # 2. Zero-copy on veth: refused, one error line, non-zero exit.
