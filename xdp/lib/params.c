@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Table-driven option parsing, validation and --help generation. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,8 @@ static int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull() would skip white space and take a sign. */
+	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
@@ -58,6 +60,26 @@ static int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+/*
+ * A command line value as an error message shows it: control characters
+ * as \xNN, so that the message stays one line and cannot drive the
+ * terminal. Cut to fit buf.
+ */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	for (; *s && used + 5 <= len; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			used += (size_t)snprintf(buf + used, len - used, "\\x%02x",
+						 (unsigned char)*s);
+		else
+			buf[used++] = *s;
+	}
+	buf[used] = '\0';
+	return buf;
 }
 
 static void enum_list(const struct param_enum *vals, char *buf, size_t len)
@@ -79,7 +101,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 {
 	char *field = (char *)cfg + d->offset;
 	const struct param_enum *e;
-	char names[128];
+	char names[128], sv[PARAM_ERR_LEN];
 	uint64_t v;
 	int ret;
 
@@ -98,13 +120,14 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 		if (ret == -ERANGE) {
 			snprintf(err, errlen,
 				 "--%s %s is out of range (allowed %llu..%llu)",
-				 d->name, val, (unsigned long long)d->min,
+				 d->name, shown(val, sv, sizeof(sv)),
+				 (unsigned long long)d->min,
 				 (unsigned long long)d->max);
 			return -1;
 		}
 		if (ret) {
 			snprintf(err, errlen, "--%s: '%s' is not a number",
-				 d->name, val);
+				 d->name, shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		if (d->type == PARAM_U32)
@@ -128,14 +151,14 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 		}
 		enum_list(d->enum_vals, names, sizeof(names));
 		snprintf(err, errlen, "--%s: '%s' is not one of %s", d->name,
-			 val, names);
+			 shown(val, sv, sizeof(sv)), names);
 		return -1;
 	case PARAM_MAC:
 		if (range_parse_mac(val, (struct range *)field)) {
 			snprintf(err, errlen,
 				 "--%s: malformed MAC address or range '%s' "
 				 "(expected xx:xx:xx:xx:xx:xx[-xx:xx:xx:xx:xx:xx])",
-				 d->name, val);
+				 d->name, shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -144,7 +167,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			snprintf(err, errlen,
 				 "--%s: malformed IP address or range '%s' "
 				 "(expected ADDR or LOW-HIGH, same family, LOW <= HIGH)",
-				 d->name, val);
+				 d->name, shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -152,7 +175,8 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 		if (range_parse_u16(val, (struct range *)field)) {
 			snprintf(err, errlen,
 				 "--%s: malformed port or range '%s' "
-				 "(expected 0..65535 or LOW-HIGH)", d->name, val);
+				 "(expected 0..65535 or LOW-HIGH)", d->name,
+				 shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -161,7 +185,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			snprintf(err, errlen,
 				 "--%s: invalid rate '%s' (expected a positive "
 				 "rate such as 100kpps, 1Mpps or 100Mbit)",
-				 d->name, val);
+				 d->name, shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -176,6 +200,7 @@ enum params_result params_parse(const struct param_def *defs, size_t ndefs,
 {
 	const struct param_def *d;
 	const char *arg, *val, *eq;
+	char sv[PARAM_ERR_LEN];
 	int i;
 
 	if (seen)
@@ -200,7 +225,8 @@ enum params_result params_parse(const struct param_def *defs, size_t ndefs,
 			for (c = arg + 1; *c; c++) {
 				d = find_short(defs, ndefs, *c);
 				if (!d || takes_arg(d)) {
-					snprintf(err, errlen, "unknown option '%s'", arg);
+					snprintf(err, errlen, "unknown option '%s'",
+						 shown(arg, sv, sizeof(sv)));
 					return PARAMS_ERROR;
 				}
 				if (convert(d, NULL, cfg, err, errlen))
@@ -210,11 +236,13 @@ enum params_result params_parse(const struct param_def *defs, size_t ndefs,
 			}
 			continue;
 		} else {
-			snprintf(err, errlen, "unexpected argument '%s'", arg);
+			snprintf(err, errlen, "unexpected argument '%s'",
+				 shown(arg, sv, sizeof(sv)));
 			return PARAMS_ERROR;
 		}
 		if (!d) {
-			snprintf(err, errlen, "unknown option '%s' (see --help)", arg);
+			snprintf(err, errlen, "unknown option '%s' (see --help)",
+				 shown(arg, sv, sizeof(sv)));
 			return PARAMS_ERROR;
 		}
 		if (takes_arg(d) && !val) {
