@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Value-or-range parsing and per-packet iteration for MAC, IP and ports. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ static int parse_u64_strict(const char *s, uint64_t max, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull() would skip white space and take a sign. */
+	if (!isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);
