@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Rate parsing and token-bucket pacing. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -42,7 +43,8 @@ int rate_parse(const char *s, struct rate_spec *out)
 	double v;
 	size_t i;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtod() would skip white space and take a sign. */
+	if (!s || (!isdigit((unsigned char)*s) && *s != '.'))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
@@ -117,14 +119,16 @@ uint32_t rate_take(struct rate_bucket *b, uint64_t now_ns, uint32_t want)
 
 uint64_t rate_wait_ns(const struct rate_bucket *b, uint32_t n)
 {
-	double need;
+	double need, ns;
 
 	if (b->unlimited)
 		return 0;
 	need = n * b->cost - b->tokens;
 	if (need <= 0)
 		return 0;
-	return (uint64_t)(need / b->rate * 1e9) + 1;
+	ns = need / b->rate * 1e9;
+	/* Beyond 2^64 ns (585 years) the conversion would be undefined. */
+	return ns >= 0x1p64 ? UINT64_MAX : (uint64_t)ns + 1;
 }
 
 uint32_t rate_chunk(const struct rate_bucket *b, uint64_t window_ns)
