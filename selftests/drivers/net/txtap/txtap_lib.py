@@ -495,17 +495,66 @@ def txgen(cfg, mode, count, size=60, timeout=60):
     return summary
 
 
-def bypass_tx(cfg, mode, count, timeout=60):
+def bypass_tx(cfg, mode, count, timeout=60, remote=False):
     """Send count marker frames with bypass_tx (packet, packet-bypass,
-    xsk-copy)."""
-    argv = [bypass_tx_bin(), "-i", cfg.ifname, "-m", mode, "-n", str(count),
-            "-p", str(PORT), "-D", cfg.remote_dev["address"]]
-    res = run(argv, timeout)
-    if res.returncode == 4:
-        raise KsftSkipEx(f"bypass_tx -m {mode}: {res.stderr.strip()}")
-    if res.returncode != 0:
-        raise KsftFailEx(f"bypass_tx -m {mode}: {res.stderr.strip()}")
+    xsk-copy) from NETIF to the remote interface, or with remote from the
+    remote interface to NETIF."""
+    if remote:
+        argv = [cfg.remote.deploy(bypass_tx_bin()), "-i", cfg.remote_ifname,
+                "-D", cfg.dev["address"]]
+    else:
+        argv = [bypass_tx_bin(), "-i", cfg.ifname,
+                "-D", cfg.remote_dev["address"]]
+    argv += ["-m", mode, "-n", str(count), "-p", str(PORT)]
+    what = f"bypass_tx -m {mode}{' (remote)' if remote else ''}"
+    if remote:
+        proc = bkg(shlex.join(argv), host=cfg.remote, exit_wait=True)
+        try:
+            proc.process(terminate=False, fail=False, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            proc.proc.kill()
+            raise KsftFailEx(f"{what} did not finish in {timeout}s") from e
+        rc, err = proc.ret, proc.stderr
+    else:
+        res = run(argv, timeout)
+        rc, err = res.returncode, res.stderr
+    if rc == 4:
+        raise KsftSkipEx(f"{what}: {err.strip()}")
+    if rc != 0:
+        raise KsftFailEx(f"{what}: exit {rc}: {err.strip()}")
     return count
+
+
+############################################################################
+# XDP_TX: xdp_bounce.bpf.o sends the marker frames back out of the device
+# they arrived on, MAC and IP addresses swapped (so that the sender's NIC
+# accepts them)
+
+XDP_BOUNCE = "xdp_bounce.bpf.o"
+
+
+def xdp_tx_attach(cfg, mode):
+    """
+    Attach xdp_bounce.bpf.o to NETIF in mode "xdpgeneric" or "xdpdrv";
+    detached when the case ends. A driver without native XDP -> SKIP.
+    """
+    drv = driver_of(cfg.ifname)
+    if mode == "xdpdrv":
+        feat = xdp_features(cfg.ifindex)
+        if feat is not None and "basic" not in feat:
+            raise KsftSkipEx(f"{drv}: no native XDP (xdp-features has no "
+                             "'basic')")
+    obj = TEST_DIR / XDP_BOUNCE
+    if not obj.is_file():
+        raise KsftFailEx(f"{XDP_BOUNCE} not built (make -C {TEST_DIR})")
+    res = cmd(f"ip link set dev {cfg.ifname} {mode} obj {obj} sec xdp",
+              fail=False)
+    if res.ret != 0:
+        if mode == "xdpdrv" and "Operation not supported" in res.stderr:
+            raise KsftSkipEx(f"{drv}: no native XDP: {res.stderr.strip()}")
+        raise KsftFailEx(f"cannot attach {XDP_BOUNCE} to {cfg.ifname} "
+                         f"({mode}): {res.stderr.strip()}")
+    defer(cmd, f"ip link set dev {cfg.ifname} {mode} off")
 
 
 ############################################################################

@@ -19,7 +19,14 @@ kernel logged no complaint ("protocol ... is buggy", WARN, BUG):
   AF_PACKET PACKET_QDISC_BYPASS      0        N
   AF_XDP copy mode                   0        N
   AF_XDP zero-copy                   0        0 (no skb)
+  generic XDP_TX                     0        N (bit 0x2; N back at remote)
+  native XDP_TX                      0        0 (no skb; N back at remote)
   tcpdump, pktgen start_xmit         0        N
+
+The XDP_TX cases bounce N frames the remote endpoint sends to NETIF back
+with xdp_bounce.bpf.o; native XDP_TX skips on drivers without native XDP
+(e1000, e1000e). A cooked tap (SOCK_DGRAM, as tcpdump -i any)
+must see every visible path's frames as ETH_P_IP with the right addresses.
 
 Environment (besides NETIF, LOCAL_V4, REMOTE_V4, REMOTE_TYPE, REMOTE_ARGS,
 see tools/testing/selftests/drivers/net/README.rst):
@@ -41,7 +48,7 @@ import re
 
 from txtap_lib import HoldingTap, KernelLog, TapCounter, Tcpdump, Pktgen
 from txtap_lib import bypass_tx, driver_of, dst_ip, env_int, require_netif
-from txtap_lib import PORT, set_hook
+from txtap_lib import PORT, set_hook, xdp_tx_attach
 from txtap_lib import txgen, zc_refusal_reason
 from lib.py import KsftSkipEx, cmd, defer
 
@@ -76,6 +83,15 @@ def pktgen(mode):
 def packet(mode):
     def prepare(cfg, n, _hook):
         return lambda: bypass_tx(cfg, mode, n, SEND_TIMEOUT)
+    return prepare
+
+
+def xdp_tx(mode):
+    """The remote endpoint sends, NETIF's XDP program (mode xdpgeneric or
+    xdpdrv) sends the frames back with XDP_TX."""
+    def prepare(cfg, n, _hook):
+        xdp_tx_attach(cfg, mode)
+        return lambda: bypass_tx(cfg, "packet", n, SEND_TIMEOUT, remote=True)
     return prepare
 
 
@@ -154,6 +170,9 @@ CELLS = [
      (0, 1, None), (1, 1, None)),
     ("af_xdp_copy", packet("xsk-copy"), (0, 1, None), (1, 1, None)),
     ("af_xdp_zerocopy", xsk_zc, (0, 1, None), (0, 1, None)),
+    # XDP runs before the receive taps: nothing is seen incoming
+    ("generic_xdp_tx", xdp_tx("xdpgeneric"), (0, 1, 0), (1, 1, 0)),
+    ("native_xdp_tx", xdp_tx("xdpdrv"), (0, 1, 0), (0, 1, 0)),
 ]
 
 
@@ -229,28 +248,56 @@ def make_holding_case(name, mode, hook, extra, tapped, pad_only):
 
 
 ############################################################################
-# cooked capture (SOCK_DGRAM, as tcpdump -i any): the frames of the direct
-# transmit path must come with their protocol and without their Ethernet
-# header, as every other transmitted frame does
+# cooked capture (SOCK_DGRAM, as tcpdump -i any): the frames of every
+# visible transmit path must come with their protocol and without their
+# Ethernet header, as every other transmitted frame does
 
 BYPASS_TX_SRC, BYPASS_TX_DST = "198.18.0.1", "198.18.0.2"
 
 
-def check_cooked(cfg, mode):
+def pktgen_addrs(cfg):
+    # pktgen's source is the first IPv4 address of its device
+    return cfg.addr_v["4"], dst_ip(cfg)
+
+
+def bypass_tx_addrs(_cfg):
+    return BYPASS_TX_SRC, BYPASS_TX_DST
+
+
+def bounced_addrs(_cfg):
+    # the remote endpoint's bypass_tx frames, addresses swapped by XDP_TX
+    return BYPASS_TX_DST, BYPASS_TX_SRC
+
+
+def check_cooked(cfg, prepare, addrs):
     n = NPKTS
     set_hook(HOOK_ON)
     klog = KernelLog()
+    go = prepare(cfg, n, HOOK_ON)
+    src, dst = addrs(cfg)
     cooked = HoldingTap(cfg.ifname, cooked=True)
     peer = TapCounter(cfg.remote_ifname, "in", n, host=cfg.remote)
-    sent = bypass_tx(cfg, mode, n, SEND_TIMEOUT)
+    sent = go()
     received = peer.collect()
-    seen = cooked.count(BYPASS_TX_SRC, BYPASS_TX_DST)
-    ksft_pr(f"{mode}: sent {sent}, cooked IPv4 {BYPASS_TX_SRC} -> "
-            f"{BYPASS_TX_DST} {seen}, received {received}")
+    seen = cooked.count(src, dst)
+    ksft_pr(f"sent {sent}, cooked IPv4 {src} -> {dst} {seen}, "
+            f"received {received}")
+    ksft_eq(sent, n, "frames sent")
     ksft_eq(seen, n, "frames seen by a cooked tap as IPv4/UDP with the "
             "right addresses")
     ksft_eq(received, n, f"frames received by the remote {cfg.remote_ifname}")
     ksft_eq(klog.complaints(), [], "kernel log complaints")
+
+
+# name, sender (its hook on: the sysctl, and pktgen's flag TAP), addresses
+COOKED = [
+    ("pktgen_start_xmit_flag_tap", pktgen("start_xmit"), pktgen_addrs),
+    ("pktgen_queue_xmit", pktgen("queue_xmit"), pktgen_addrs),
+    ("packet", packet("packet"), bypass_tx_addrs),
+    ("packet_bypass", packet("packet-bypass"), bypass_tx_addrs),
+    ("xsk_copy", packet("xsk-copy"), bypass_tx_addrs),
+    ("generic_xdp_tx", xdp_tx("xdpgeneric"), bounced_addrs),
+]
 
 
 # tcpdump -i any -e itself: the frames must be shown as outgoing IPv4/UDP
@@ -294,10 +341,10 @@ def make_tcpdump_any_case(mode):
     return case
 
 
-def make_cooked_case(mode):
+def make_cooked_case(name, prepare, addrs):
     def case(cfg):
-        check_cooked(cfg, mode)
-    case.__name__ = f"test_cooked_tap_{mode.replace('-', '_')}_hook_on"
+        check_cooked(cfg, prepare, addrs)
+    case.__name__ = f"test_cooked_tap_{name}_hook_on"
     return case
 
 
@@ -319,7 +366,7 @@ def cases():
     ret.append(make_case("test_tcpdump_pktgen_start_xmit_hook_on", HOOK_ON,
                          pktgen("start_xmit"), (1, 1, None), tcpdump=True))
     ret += [make_holding_case(*h) for h in HOLDING]
-    ret += [make_cooked_case(m) for m in ("packet-bypass", "xsk-copy")]
+    ret += [make_cooked_case(*c) for c in COOKED]
     ret.append(make_tcpdump_any_case("xsk-copy"))
     return ret
 
