@@ -314,6 +314,7 @@ static int start_senders(struct run *r)
 		sc.pcap = r->pcap_open ? &r->pcap : NULL;
 		sc.pcap_sample = c->pcap_sample;
 		sc.cpu = pick_cpu(c->cpu, q);
+		sc.busy_poll = c->busy_poll;
 		sc.stop = &stop_flag;
 		ret = sender_init(&r->snd[q], &sc);
 		if (ret) {
@@ -463,13 +464,19 @@ static int run_traffic(struct run *r)
 	stats_print_summary(stderr, &sum);
 	if (c->json)
 		stats_print_json(stdout, &sum);
-	if (!failed && sum.c.completed != sum.c.sent) {
+	if (!failed && sum.c.completed != sum.c.submitted) {
 		snprintf(r->err, sizeof(r->err),
 			 "%llu of %llu frames were never completed by the kernel",
-			 (unsigned long long)(sum.c.sent - sum.c.completed),
-			 (unsigned long long)sum.c.sent);
+			 (unsigned long long)(sum.c.submitted - sum.c.completed),
+			 (unsigned long long)sum.c.submitted);
 		failed = 1;
 	}
+	if (sum.c.dropped)
+		log_warn(&r->lg, "%llu of %llu frames dropped by the kernel "
+			 "(sendto EBUSY: NET_XMIT_DROP, e.g. no carrier or a full queue "
+			 "on %s); counted as dropped, not sent",
+			 (unsigned long long)sum.c.dropped,
+			 (unsigned long long)sum.c.submitted, c->dev);
 	return failed ? EXIT_RUNTIME : 0;
 }
 

@@ -62,9 +62,29 @@ bool sender_done(const struct sender *s)
 static int fail(struct sender *s, int err, const char *what)
 {
 	s->err = err;
-	snprintf(s->errmsg, sizeof(s->errmsg), "queue %u: %s: %s",
-		 s->cfg.xs->queue_id, what, strerror(-err));
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s queue %u: %s: %s",
+		 s->cfg.xs->ifname, s->cfg.xs->queue_id, what, strerror(-err));
 	return err;
+}
+
+static void fail_run(struct sender *s, int err)
+{
+	const struct xsock *xs = s->cfg.xs;
+
+	s->err = err;
+	if (err == -ENETDOWN)
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "%s went down during the run (queue %u: transmit wakeup: %s)",
+			 xs->ifname, xs->queue_id, strerror(-err));
+	else if (err == -ENXIO)
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "%s queue %u: the socket is no longer bound to the device "
+			 "(transmit wakeup: %s); was %s removed?", xs->ifname,
+			 xs->queue_id, strerror(-err), xs->ifname);
+	else
+		fail(s, err, err == -EPROTO ?
+		     "completion ring reported more completions than frames in flight" :
+		     "transmit wakeup (sendto) failed");
 }
 
 /* Reap completions; returns number reaped or -EPROTO on impossible counts. */
@@ -86,35 +106,58 @@ static int reclaim(struct sender *s)
 	return (int)n;
 }
 
-/*
- * Wake the kernel if it wants it; returns 0 or a fatal -errno. In copy mode
- * sendto() transmits synchronously, at most the socket's TX budget per call,
- * and says -EAGAIN when descriptors are left over: call again until the ring
- * is drained (bounded), so the ring never silently backs up.
- */
-static int kick(struct sender *s, bool force)
+static int wakeup(struct sender *s)
+{
+	if (s->cfg.wakeup)
+		return s->cfg.wakeup(s->cfg.wakeup_ctx);
+	if (sendto(xsock_fd(s->cfg.xs), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		return 0;
+	return -errno;
+}
+
+static uint32_t tx_consumer(const struct xsock *xs)
+{
+	return __atomic_load_n(xs->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+int sender_kick(struct sender *s)
 {
 	struct xsock *xs = s->cfg.xs;
-	int tries;
+	uint32_t tries, before;
+	int ret;
 
-	if (!force && xs->need_wakeup && !xsk_ring_prod__needs_wakeup(&xs->tx))
+	if (xs->zerocopy && xs->need_wakeup && !s->cfg.busy_poll &&
+	    !xsk_ring_prod__needs_wakeup(&xs->tx))
 		return 0;
-	for (tries = 0; tries < 64; tries++) {
+	for (tries = 0; tries <= xs->tx.size; tries++) {
+		before = tx_consumer(xs);
 		tx_counters_add(&s->ctr.kicks, 1);
-		if (sendto(xsock_fd(xs), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		ret = wakeup(s);
+		if (!ret)
 			return 0;
-		switch (errno) {
-		case EAGAIN:
+		switch (ret) {
+		case -EBUSY:
 			if (xs->zerocopy)
-				return 0;	/* driver works asynchronously */
-			continue;		/* budget used up: more to send */
-		case EBUSY:
-		case ENOBUFS:
-		case EINTR:
+				return 0;	/* driver busy: descriptors stay queued */
+			/* NET_XMIT_DROP: the frame's descriptor was consumed
+			 * and completed, but the frame was not sent. */
+			tx_counters_add(&s->ctr.dropped, 1);
+			tx_counters_add(&s->ctr.sent, (uint64_t)-1);
+			tx_counters_add(&s->ctr.bytes, -(uint64_t)s->cfg.tmpl->lay.len);
+			/* fall through */
+		case -EAGAIN:
+			/* Copy mode: budget used up (the consumer moved: more
+			 * to send now), or the driver queue or the completion
+			 * ring is full (it did not: reclaim first). */
+			if (xs->zerocopy || tx_consumer(xs) == before)
+				return 0;
+			continue;
+		case -ENOBUFS:
+		case -EINTR:
 			return 0;	/* transient: descriptors stay queued */
 		default:
 			tx_counters_add(&s->ctr.kick_errors, 1);
-			return -errno;
+			return ret;
 		}
 	}
 	return 0;
@@ -190,8 +233,7 @@ static void drain(struct sender *s)
 	uint64_t deadline = now_ns() + DRAIN_TIMEOUT_NS;
 
 	while (s->nfree < s->cfg.nframes && now_ns() < deadline) {
-		/* Copy mode only transmits from sendto(): always kick there. */
-		if (kick(s, !s->cfg.xs->zerocopy))
+		if (sender_kick(s))
 			break;
 		if (reclaim(s) < 0)
 			break;
@@ -237,7 +279,7 @@ void *sender_run(void *arg)
 			want = s->nfree;
 		if (!want) {
 			/* Every frame is in flight: let the kernel make progress. */
-			err = kick(s, false);
+			err = sender_kick(s);
 			if (err)
 				break;
 			continue;
@@ -264,7 +306,7 @@ void *sender_run(void *arg)
 		if (got < want) {
 			tx_counters_add(&s->ctr.ring_full, 1);
 			if (!got) {
-				err = kick(s, true);
+				err = sender_kick(s);
 				if (err)
 					break;
 				continue;
@@ -283,6 +325,7 @@ void *sender_run(void *arg)
 			pkt_patch(frame, c->tmpl, &g.v, c->vary);
 			d->addr = addr;
 			d->len = len;
+			d->options = 0;
 			if (c->pcap && !perr && ++pcap_ctr >= c->pcap_sample) {
 				pcap_ctr = 0;
 				perr = pcap_write(c->pcap, frame, len, g.v.tv_sec,
@@ -291,20 +334,19 @@ void *sender_run(void *arg)
 		}
 		xsk_ring_prod__submit(&xs->tx, got);
 		sent += got;
+		tx_counters_add(&s->ctr.submitted, got);
 		tx_counters_add(&s->ctr.sent, got);
 		tx_counters_add(&s->ctr.bytes, (uint64_t)got * len);
 		if (perr) {
 			fail(s, perr, "writing pcap file");
 			break;
 		}
-		err = kick(s, !xs->need_wakeup);
+		err = sender_kick(s);
 		if (err)
 			break;
 	}
 	if (err < 0 && !s->err)
-		fail(s, err, err == -EPROTO ?
-		     "completion ring reported more completions than frames in flight" :
-		     "transmit wakeup (sendto) failed");
+		fail_run(s, err);
 	drain(s);
 	s->end_ns = now_ns();
 out:

@@ -34,7 +34,12 @@ struct sender_cfg {
 	struct pcap_writer *pcap;	/* may be NULL */
 	uint32_t pcap_sample;
 	int cpu;		/* -1: don't pin */
+	bool busy_poll;		/* sendto() every iteration: it drives NAPI */
 	volatile sig_atomic_t *stop;
+	/* The wakeup syscall, sendto(fd, NULL, 0, MSG_DONTWAIT) when NULL;
+	 * tests put a simulated kernel here. Returns 0 or -errno. */
+	int (*wakeup)(void *ctx);
+	void *wakeup_ctx;
 };
 
 struct sender {
@@ -61,5 +66,15 @@ bool sender_done(const struct sender *s);
 
 /* Single-threaded body, exposed for tests. */
 void *sender_run(void *arg);
+
+/*
+ * Wake the kernel for transmission, as the loop does. Zero-copy: only when
+ * the TX ring's need_wakeup flag asks (always without XDP_USE_NEED_WAKEUP or
+ * with busy polling). Copy mode, where sendto() is what transmits: always,
+ * calling again while the kernel's TX consumer index moves (EAGAIN: budget
+ * used up; EBUSY: one frame dropped, counted in ctr.dropped), at most a ring
+ * size of times. Returns 0 or a fatal -errno (ENETDOWN, ENXIO, ...).
+ */
+int sender_kick(struct sender *s);
 
 #endif

@@ -6,7 +6,9 @@
 
 void tx_counters_snapshot(const struct tx_counters *src, struct tx_counters *dst)
 {
+	dst->submitted = __atomic_load_n(&src->submitted, __ATOMIC_RELAXED);
 	dst->sent = __atomic_load_n(&src->sent, __ATOMIC_RELAXED);
+	dst->dropped = __atomic_load_n(&src->dropped, __ATOMIC_RELAXED);
 	dst->completed = __atomic_load_n(&src->completed, __ATOMIC_RELAXED);
 	dst->bytes = __atomic_load_n(&src->bytes, __ATOMIC_RELAXED);
 	dst->ring_full = __atomic_load_n(&src->ring_full, __ATOMIC_RELAXED);
@@ -16,7 +18,9 @@ void tx_counters_snapshot(const struct tx_counters *src, struct tx_counters *dst
 
 void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c)
 {
+	acc->submitted += c->submitted;
 	acc->sent += c->sent;
+	acc->dropped += c->dropped;
 	acc->completed += c->completed;
 	acc->bytes += c->bytes;
 	acc->ring_full += c->ring_full;
@@ -27,6 +31,12 @@ void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c)
 static double per_sec(uint64_t v, double secs)
 {
 	return secs > 0 ? (double)v / secs : 0.0;
+}
+
+/* Completions of frames that went out: dropped frames complete too. */
+static uint64_t completed_sent(const struct tx_counters *c)
+{
+	return c->completed > c->dropped ? c->completed - c->dropped : 0;
 }
 
 void stats_print_interval(FILE *out, double secs, const struct tx_counters *d,
@@ -63,11 +73,13 @@ void frame_info_format(char *buf, size_t len, const struct frame_info *f)
 void stats_print_summary(FILE *out, const struct stats_summary *s)
 {
 	fprintf(out,
-		"summary: dev %s mode %s (%s), sent %llu, completed %llu in %.3f s: "
-		"%.0f pps, %.0f bit/s, tx_invalid_descs %llu, tx_ring_empty_descs %llu\n",
+		"summary: dev %s mode %s (%s), sent %llu, completed %llu, dropped %llu "
+		"in %.3f s: %.0f pps, %.0f bit/s, tx_invalid_descs %llu, "
+		"tx_ring_empty_descs %llu\n",
 		s->dev, s->mode, s->mode_reason, (unsigned long long)s->c.sent,
-		(unsigned long long)s->c.completed, s->seconds,
-		per_sec(s->c.completed, s->seconds),
+		(unsigned long long)completed_sent(&s->c),
+		(unsigned long long)s->c.dropped, s->seconds,
+		per_sec(completed_sent(&s->c), s->seconds),
 		per_sec(s->c.bytes * 8, s->seconds),
 		(unsigned long long)s->k.tx_invalid_descs,
 		(unsigned long long)s->k.tx_ring_empty_descs);
@@ -135,11 +147,14 @@ void stats_print_json(FILE *out, const struct stats_summary *s)
 	fputs(",\"mode_reason\":", out);
 	json_print_string(out, s->mode_reason);
 	fprintf(out,
-		",\"sent\":%llu,\"completed\":%llu,\"seconds\":%.6f,\"pps\":%.1f,"
+		",\"sent\":%llu,\"completed\":%llu,\"dropped\":%llu,\"submitted\":%llu,"
+		"\"seconds\":%.6f,\"pps\":%.1f,"
 		"\"bps\":%.1f,\"tx_invalid_descs\":%llu,\"tx_ring_empty_descs\":%llu,"
 		"\"ring_full\":%llu,\"kicks\":%llu",
-		(unsigned long long)s->c.sent, (unsigned long long)s->c.completed,
-		s->seconds, per_sec(s->c.completed, s->seconds),
+		(unsigned long long)s->c.sent,
+		(unsigned long long)completed_sent(&s->c),
+		(unsigned long long)s->c.dropped, (unsigned long long)s->c.submitted,
+		s->seconds, per_sec(completed_sent(&s->c), s->seconds),
 		per_sec(s->c.bytes * 8, s->seconds),
 		(unsigned long long)s->k.tx_invalid_descs,
 		(unsigned long long)s->k.tx_ring_empty_descs,

@@ -8,9 +8,11 @@
 
 /* Counters of one transmit queue; written by its sender thread only. */
 struct tx_counters {
-	uint64_t sent;		/* descriptors submitted to the TX ring */
-	uint64_t completed;	/* completions reaped */
-	uint64_t bytes;		/* frame bytes submitted */
+	uint64_t submitted;	/* descriptors submitted to the TX ring */
+	uint64_t sent;		/* submitted and not dropped by the kernel */
+	uint64_t dropped;	/* copy mode: sendto() EBUSY, NET_XMIT_DROP */
+	uint64_t completed;	/* completions reaped (dropped frames too) */
+	uint64_t bytes;		/* frame bytes sent */
 	uint64_t ring_full;	/* reserve calls that got fewer slots than asked */
 	uint64_t kicks;		/* sendto() wakeups */
 	uint64_t kick_errors;	/* wakeups that failed with a real error */

@@ -224,6 +224,7 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 		return -ENOMEM;
 	}
 	xs->um = um;
+	snprintf(xs->ifname, sizeof(xs->ifname), "%s", o->ifname);
 	xs->queue_id = o->queue_id;
 	xs->need_wakeup = o->need_wakeup;
 

@@ -2,6 +2,7 @@
 #ifndef TXGEN_XSOCK_H
 #define TXGEN_XSOCK_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,7 @@ struct xsock {
 	struct xsk_ring_cons comp;
 	struct xsk_ring_cons *cq;	/* completion ring to reap */
 	struct xsock_umem *um;
+	char ifname[IF_NAMESIZE];
 	uint32_t queue_id;
 	bool zerocopy;
 	bool need_wakeup;

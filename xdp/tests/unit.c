@@ -23,6 +23,7 @@
 #include "../lib/pkt.h"
 #include "../lib/range.h"
 #include "../lib/rate.h"
+#include "../lib/sender.h"
 #include "../lib/stats.h"
 #include "../lib/xsock.h"
 
@@ -539,6 +540,256 @@ static void t_neigh_parse(struct tctx *t)
 	CHECK(t, found && !memcmp(hop.mac, mac, 6) && st == NUD_STALE);
 }
 
+/* ---- the transmit loop against a simulated kernel ---- */
+
+#define SIM_RING	64
+#define SIM_FRAMES	(2 * SIM_RING)
+#define SIM_FSIZE	2048
+
+/* What one copy-mode sendto() does, as in net/xdp/xsk.c. */
+struct simk {
+	struct xsock xs;
+	struct xsock_umem um;
+	uint32_t tx_prod, tx_cons, tx_flags, cq_prod, cq_cons, cq_flags;
+	struct xdp_desc tx[SIM_RING];
+	uint64_t cq[SIM_RING];
+	uint32_t budget;	/* descriptors per call, then -EAGAIN */
+	uint32_t drop_every;	/* every n-th frame NET_XMIT_DROP: -EBUSY */
+	uint32_t stuck;		/* calls that give -EAGAIN consuming nothing */
+	int fail_err;		/* every call fails with this */
+	uint32_t calls, frames, bad_options;
+	uint8_t frame[128];
+	struct pkt_tmpl tmpl;
+	volatile sig_atomic_t stop;
+};
+
+static int sim_sendto(void *ctx)
+{
+	struct simk *k = ctx;
+	uint32_t n = 0;
+
+	k->calls++;
+	if (k->fail_err)
+		return k->fail_err;
+	if (k->stuck) {
+		k->stuck--;
+		return -EAGAIN;		/* NETDEV_TX_BUSY: descriptor given back */
+	}
+	while (k->tx_cons != __atomic_load_n(&k->tx_prod, __ATOMIC_ACQUIRE)) {
+		const struct xdp_desc *d = &k->tx[k->tx_cons % SIM_RING];
+
+		if (n == k->budget ||
+		    k->cq_prod - __atomic_load_n(&k->cq_cons, __ATOMIC_ACQUIRE) == SIM_RING)
+			return -EAGAIN;
+		if (d->options)
+			k->bad_options++;
+		k->cq[k->cq_prod % SIM_RING] = d->addr;
+		__atomic_store_n(&k->cq_prod, k->cq_prod + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&k->tx_cons, k->tx_cons + 1, __ATOMIC_RELEASE);
+		n++;
+		if (k->drop_every && ++k->frames % k->drop_every == 0)
+			return -EBUSY;
+	}
+	return 0;
+}
+
+static struct simk *sim_new(bool zerocopy)
+{
+	struct simk *k = calloc(1, sizeof(*k));
+	struct pkt_layout lay;
+	struct pkt_spec sp;
+	uint32_t i;
+
+	if (!k)
+		return NULL;
+	k->um.area = calloc(SIM_FRAMES, SIM_FSIZE);
+	if (!k->um.area) {
+		free(k);
+		return NULL;
+	}
+	k->um.frame_size = SIM_FSIZE;
+	k->um.nframes = SIM_FRAMES;
+	k->xs.um = &k->um;
+	snprintf(k->xs.ifname, sizeof(k->xs.ifname), "sim0");
+	k->xs.zerocopy = zerocopy;
+	k->xs.need_wakeup = true;
+	k->xs.tx.producer = &k->tx_prod;
+	k->xs.tx.consumer = &k->tx_cons;
+	k->xs.tx.flags = &k->tx_flags;
+	k->xs.tx.ring = k->tx;
+	k->xs.tx.size = SIM_RING;
+	k->xs.tx.mask = SIM_RING - 1;
+	k->xs.tx.cached_cons = SIM_RING;
+	k->xs.comp.producer = &k->cq_prod;
+	k->xs.comp.consumer = &k->cq_cons;
+	k->xs.comp.flags = &k->cq_flags;
+	k->xs.comp.ring = k->cq;
+	k->xs.comp.size = SIM_RING;
+	k->xs.comp.mask = SIM_RING - 1;
+	k->xs.cq = &k->xs.comp;
+	/* The kernel sets the TX flag at ring creation; copy mode keeps it. */
+	k->tx_flags = XDP_RING_NEED_WAKEUP;
+	k->budget = SIM_RING;
+	for (i = 0; i < SIM_RING; i++)
+		k->tx[i].options = 0xffffffffu;	/* stale ring content */
+	default_spec(&sp, AF_INET, false, 60);
+	if (pkt_build(&sp, k->frame, sizeof(k->frame), &lay)) {
+		free(k->um.area);
+		free(k);
+		return NULL;
+	}
+	pkt_tmpl_init(&k->tmpl, k->frame, &lay);
+	return k;
+}
+
+static void sim_free(struct simk *k)
+{
+	if (k) {
+		free(k->um.area);
+		free(k);
+	}
+}
+
+static int sim_sender(struct sender *s, struct simk *k, uint64_t count)
+{
+	struct sender_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.xs = &k->xs;
+	c.nframes = SIM_FRAMES;
+	c.frame = k->frame;
+	c.tmpl = &k->tmpl;
+	c.count = count;
+	c.batch = 16;
+	c.burst = 16;
+	c.rate.unit = RATE_UNLIMITED;
+	c.cpu = -1;
+	c.stop = &k->stop;
+	c.wakeup = sim_sendto;
+	c.wakeup_ctx = k;
+	return sender_init(s, &c);
+}
+
+/* Queue n descriptors as the loop would, without sending them. */
+static void sim_queue(struct simk *k, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		k->tx[(k->tx_prod + i) % SIM_RING].options = 0;
+		k->tx[(k->tx_prod + i) % SIM_RING].addr = (uint64_t)i * SIM_FSIZE;
+	}
+	k->tx_prod += n;
+	k->xs.tx.cached_prod = k->tx_prod;
+}
+
+/* Copy mode: EBUSY frames are dropped, never counted as sent; every
+ * descriptor gets options written. */
+static void t_loop_drops(struct tctx *t)
+{
+	struct simk *k = sim_new(false);
+	struct sender s;
+
+	CHECK(t, k != NULL);
+	if (!k)
+		return;
+	k->budget = 8;
+	k->drop_every = 10;
+	CHECK(t, sim_sender(&s, k, 1000) == 0);
+	sender_run(&s);
+	CHECK(t, s.err == 0);
+	CHECK(t, s.ctr.submitted == 1000 && s.ctr.completed == 1000);
+	CHECK(t, s.ctr.dropped == 100 && s.ctr.sent == 900);
+	CHECK(t, s.ctr.bytes == 900 * 60);
+	CHECK(t, k->bad_options == 0);
+	sender_fini(&s);
+	sim_free(k);
+}
+
+/* EAGAIN: retried only while the kernel's consumer index moves. */
+static void t_kick_eagain(struct tctx *t)
+{
+	struct simk *k = sim_new(false);
+	struct sender s;
+
+	CHECK(t, k != NULL);
+	if (!k)
+		return;
+	CHECK(t, sim_sender(&s, k, 0) == 0);
+	/* Driver queue full: nothing moves, one call and back to the loop. */
+	sim_queue(k, 20);
+	k->stuck = 1000;
+	CHECK(t, sender_kick(&s) == 0);
+	CHECK(t, k->calls == 1 && k->tx_cons == 0);
+	/* Budget of 4 per call: called again while it moves, 5 calls. */
+	k->stuck = 0;
+	k->budget = 4;
+	k->calls = 0;
+	CHECK(t, sender_kick(&s) == 0);
+	CHECK(t, k->calls == 5 && k->tx_cons == 20);
+	/* No carrier: every frame dropped, each call consumes one; the
+	 * last finds the ring empty. */
+	sim_queue(k, 20);
+	k->drop_every = 1;
+	k->calls = 0;
+	CHECK(t, sender_kick(&s) == 0);
+	CHECK(t, k->calls == 21 && k->tx_cons == 40 && s.ctr.dropped == 20);
+	sender_fini(&s);
+	sim_free(k);
+}
+
+/* Zero-copy kicks only when the ring asks, busy polling every time. */
+static void t_kick_zerocopy(struct tctx *t)
+{
+	struct simk *k = sim_new(true);
+	struct sender s;
+
+	CHECK(t, k != NULL);
+	if (!k)
+		return;
+	CHECK(t, sim_sender(&s, k, 0) == 0);
+	k->tx_flags = 0;
+	CHECK(t, sender_kick(&s) == 0 && k->calls == 0);
+	k->tx_flags = XDP_RING_NEED_WAKEUP;
+	CHECK(t, sender_kick(&s) == 0 && k->calls == 1);
+	k->tx_flags = 0;
+	s.cfg.busy_poll = true;
+	CHECK(t, sender_kick(&s) == 0 && k->calls == 2);
+	s.cfg.busy_poll = false;
+	k->xs.need_wakeup = false;	/* --no-need-wakeup: always */
+	CHECK(t, sender_kick(&s) == 0 && k->calls == 3);
+	/* A zero-copy EAGAIN is the driver working: one call only. */
+	k->stuck = 100;
+	k->calls = 0;
+	CHECK(t, sender_kick(&s) == 0 && k->calls == 1);
+	sender_fini(&s);
+	sim_free(k);
+}
+
+/* The device going down ends the run with one line naming it. */
+static void t_loop_netdown(struct tctx *t)
+{
+	static const int errs[2] = { -ENETDOWN, -ENXIO };
+	static const char *const want[2] = { "sim0 went down", "no longer bound" };
+	struct sender s;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct simk *k = sim_new(false);
+
+		CHECK(t, k != NULL);
+		if (!k)
+			return;
+		k->fail_err = errs[i];
+		CHECK(t, sim_sender(&s, k, 100) == 0);
+		sender_run(&s);
+		CHECK(t, s.err == errs[i] && strstr(s.errmsg, want[i]) &&
+			 !strchr(s.errmsg, '\n'));
+		sender_fini(&s);
+		sim_free(k);
+	}
+}
+
 /* ---- option parsing ---- */
 
 static enum params_result parse(struct txgen_config *c, char *err, const char *a0, ...)
@@ -649,6 +900,76 @@ static void t_opts_bad(struct tctx *t)
 			t->cur_fail = 1;
 		}
 	}
+}
+
+/* Found by fuzz/config: a value echoed into an error message could break
+ * the one-line error (a newline) or drive the terminal (ESC). */
+static void t_opts_error_printable(struct tctx *t)
+{
+	static const struct bad_case cases[] = {
+		{ { "--dev", "e", "-\x03" }, "'-\\x03'" },
+		{ { "--dev", "e", "--count", "1\n2" }, "'1\\x0a2'" },
+		{ { "--dev", "e", "--src-ip", "10.0.0.1\r" }, "'10.0.0.1\\x0d'" },
+		{ { "--dev", "e", "\x1b[2J" }, "'\\x1b[2J'" },
+		{ { "--dev", "e", "--mode", "zc\x7f" }, "'zc\\x7f'" },
+		{ { "--dev", "e", "--bogus=\t" }, "'--bogus=\\x09'" },
+	};
+	struct txgen_config c;
+	char err[PARAM_ERR_LEN];
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].args;
+		enum params_result r = parse(&c, err, a[0], a[1], a[2], a[3], a[4],
+					     NULL);
+		int bad = r != PARAMS_ERROR || !strstr(err, cases[i].needle);
+
+		for (p = err; *p; p++)
+			bad |= (unsigned char)*p < 0x20 || *p == 0x7f;
+		if (bad) {
+			fprintf(stderr, "  case %zu: r=%d err='%s'\n", i, r, err);
+			t->cur_fail = 1;
+		}
+	}
+}
+
+/* Found by fuzz/range: strtoull()/strtod() skip leading white space, so
+ * "\n065535" was port 65535; the explicit checks only refused a space. */
+static void t_numbers_no_leading_space(struct tctx *t)
+{
+	struct txgen_config c;
+	char err[PARAM_ERR_LEN];
+	struct rate_spec rs;
+	struct range r;
+
+	CHECK(t, range_parse_u16("\n065535", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("\t9", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("1-\t2", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("1-+2", &r) == -EINVAL);
+	CHECK(t, range_parse_u16("065535", &r) == 0 && r.lo == 65535);
+	CHECK(t, rate_parse("\t5kpps", &rs) == -EINVAL);
+	CHECK(t, rate_parse("\n1Mbit", &rs) == -EINVAL);
+	CHECK(t, rate_parse(".5kpps", &rs) == 0 && rs.value == 500);
+	CHECK(t, parse(&c, err, "--dev", "e", "--count", "\t5", NULL) == PARAMS_ERROR);
+	CHECK(t, parse(&c, err, "--dev", "e", "--pcap-sample", "\v-1", "--pcap", "f",
+		       NULL) == PARAMS_ERROR);
+	CHECK(t, parse(&c, err, "--dev", "e", "--count", "0x10", NULL) == PARAMS_OK &&
+		 c.count == 16);
+}
+
+/* Found by fuzz/rate: at 1 bit/s, 65535-byte frames and n = 65536 the wait
+ * (3.4e19 ns) overflowed the conversion to uint64_t (undefined behaviour;
+ * txgen's sender asks for at most 1 ms of packets, so it never got there). */
+static void t_rate_wait_saturates(struct tctx *t)
+{
+	struct rate_spec r = { RATE_BPS, 1 };
+	struct rate_bucket b;
+
+	rate_bucket_init(&b, &r, 65535, 65536, 0);
+	CHECK(t, rate_wait_ns(&b, 1) == 0);
+	CHECK(t, rate_wait_ns(&b, 65536) == UINT64_MAX);
+	CHECK(t, rate_wait_ns(&b, 2) == 65535ull * 8 * 1000000000ull + 1);
 }
 
 static void t_opts_iface(struct tctx *t)
@@ -905,8 +1226,15 @@ int main(void)
 	run(&t, "rate parsing", t_rate_parse);
 	run(&t, "token bucket pacing", t_rate_bucket);
 	run(&t, "rtnetlink route/neighbour reply parsing", t_neigh_parse);
+	run(&t, "loop: EBUSY counted as dropped, options written", t_loop_drops);
+	run(&t, "kick: EAGAIN retried only while the consumer moves", t_kick_eagain);
+	run(&t, "kick: zero-copy only on need_wakeup, busy poll always", t_kick_zerocopy);
+	run(&t, "loop: ENETDOWN/ENXIO end the run naming the device", t_loop_netdown);
 	run(&t, "option parsing: defaults and valid input", t_opts_good);
 	run(&t, "option parsing: every bad input rejected with one line", t_opts_bad);
+	run(&t, "option errors escape control characters (fuzz: config)", t_opts_error_printable);
+	run(&t, "numbers with leading white space rejected (fuzz: range)", t_numbers_no_leading_space);
+	run(&t, "rate_wait_ns saturates, no overflow (fuzz: rate)", t_rate_wait_saturates);
 	run(&t, "option checks against the interface", t_opts_iface);
 	run(&t, "--help generated from the table", t_help_from_table);
 	run(&t, "pcap file format", t_pcap_format);

@@ -277,6 +277,19 @@ else
 	not_ok "SIGTERM: clean stop, summary printed, nothing attached" "rc=$rc" "$out"
 fi
 
+# 8b. No carrier (the peer is down): the kernel drops every frame
+# (NET_XMIT_DROP, sendto EBUSY); they are counted as dropped, never as sent.
+to ip -n "$NSB" link set "$VB" down
+TX=$(txa --mode copy --count 1000 --json 2>"$WORK/tx.err"); rc=$?
+to ip -n "$NSB" link set "$VB" up
+if [ $rc -eq 0 ] && [ "$(jget "$TX" dropped)" = 1000 ] && [ "$(jget "$TX" sent)" = 0 ] &&
+   [ "$(jget "$TX" submitted)" = 1000 ] && [ "$(jget "$TX" completed)" = 0 ] &&
+   grep -q '^txgen: warning: 1000 of 1000 frames dropped by the kernel' "$WORK/tx.err"; then
+	ok "no carrier: 1000 counted as dropped, 0 as sent, one warning"
+else
+	not_ok "no carrier: 1000 counted as dropped, 0 as sent" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
+fi
+
 # 9. Bad input: exit code 2 and exactly one "txgen: error:" line.
 bad() {
 	local name=$1; shift
@@ -308,6 +321,28 @@ if command -v setpriv >/dev/null; then
 		--inh-caps=-all --bounding-set=-all "$TXGEN" --dev "$VA" --count 1
 else
 	skip "bad input: missing privileges" "setpriv not installed"
+fi
+
+# 10. The device goes down during a run: one error line naming it, exit 1.
+# (Last: taking $VA down flushes its neighbour entries and routes.)
+rm -f "$WORK/down.err"
+timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy --rate 20kpps \
+	--duration 15 2>"$WORK/down.err" >/dev/null &
+TXPID=$!
+for _ in $(seq 200); do
+	grep -q 'copy mode (' "$WORK/down.err" 2>/dev/null && break
+	kill -0 $TXPID 2>/dev/null || break
+	sleep 0.05
+done
+to ip -n "$NSA" link set "$VA" down
+wait $TXPID; rc=$?
+to ip -n "$NSA" link set "$VA" up
+errs=$(grep -c '^txgen: error: ' "$WORK/down.err")
+if [ $rc -eq 1 ] && [ "$errs" = 1 ] &&
+   grep -q "^txgen: error: $VA went down during the run" "$WORK/down.err"; then
+	ok "device down during the run: one error line naming $VA (rc=$rc)"
+else
+	not_ok "device down during the run: one error line naming $VA" "rc=$rc" "$(cat "$WORK/down.err")"
 fi
 
 if nothing_attached; then
