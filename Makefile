@@ -67,7 +67,7 @@ bench: kernel xdp selftests-build
 	@tools/bench
 
 # The cost of the hook, deterministic: both kernels under QEMU -icount.
-cost: kernel kernel-unpatched selftests-build
+cost: kernel kernel-unpatched xdp selftests-build
 	@tools/cost
 
 callgraph: kernel xdp selftests-build
