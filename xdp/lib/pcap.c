@@ -63,8 +63,9 @@ int pcap_write(struct pcap_writer *w, const void *frame, uint32_t len,
 	int err = 0;
 
 	pthread_mutex_lock(&w->lock);
+	/* fwrite() of zero bytes returns 0 items: not an error. */
 	if (fwrite(&r, sizeof(r), 1, w->f) != 1 ||
-	    fwrite(frame, r.incl_len, 1, w->f) != 1)
+	    (r.incl_len && fwrite(frame, r.incl_len, 1, w->f) != 1))
 		err = errno ? -errno : -EIO;
 	else
 		w->written++;
