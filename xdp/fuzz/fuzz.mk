@@ -15,7 +15,7 @@
 FUZZ_CC         ?= clang
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 4
-FUZZ_TARGETS    := addr config pkt range rate
+FUZZ_TARGETS    := addr config pcap pkt range rate
 FUZZDIR         := build/fuzz
 FUZZ_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/neighbour.h>
@@ -1087,6 +1088,35 @@ static void t_pcap_format(struct tctx *t)
 	CHECK(t, pcap_open(&w, "/nonexistent-dir/x.pcap", 64) == -ENOENT);
 }
 
+/* Found by fuzz/pcap: a record with nothing to copy (an empty frame, or
+ * snap length 0) failed, as fwrite() of zero bytes returns 0 items. */
+static void t_pcap_empty_record(struct tctx *t)
+{
+	const char *tmp = getenv("TMPDIR");
+	static const uint8_t frame[60];
+	struct pcap_writer w;
+	char path[512];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/txgen-unit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	CHECK(t, fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	CHECK(t, pcap_open(&w, path, 64) == 0);
+	CHECK(t, pcap_write(&w, frame, 0, 1, 2) == 0);
+	CHECK(t, pcap_write(&w, frame, 60, 3, 4) == 0);
+	CHECK(t, w.written == 2 && pcap_close(&w) == 0);
+	CHECK(t, stat(path, &st) == 0 && st.st_size == 24 + 16 + 16 + 60);
+	CHECK(t, pcap_open(&w, path, 0) == 0);
+	CHECK(t, pcap_write(&w, frame, 60, 5, 6) == 0);
+	CHECK(t, w.written == 1 && pcap_close(&w) == 0);
+	CHECK(t, stat(path, &st) == 0 && st.st_size == 24 + 16);
+	unlink(path);
+}
+
 static void t_json(struct tctx *t)
 {
 	static const uint32_t q[2] = { 0, 1 };
@@ -1238,6 +1268,7 @@ int main(void)
 	run(&t, "option checks against the interface", t_opts_iface);
 	run(&t, "--help generated from the table", t_help_from_table);
 	run(&t, "pcap file format", t_pcap_format);
+	run(&t, "pcap record without bytes (fuzz: pcap)", t_pcap_empty_record);
 	run(&t, "json summary", t_json);
 	run(&t, "ring struct zero-init regression (libxdp 1.3.1)", t_ring_zero_init);
 	run(&t, "ring zero helpers", t_ring_helpers_zeroed);
