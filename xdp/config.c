@@ -14,7 +14,8 @@ static const struct param_enum mode_vals[] = {
 };
 
 static const struct param_enum attach_vals[] = {
-	{ "native", ATTACH_NATIVE }, { "generic", ATTACH_GENERIC }, { NULL, 0 },
+	{ "native", ATTACH_NATIVE }, { "generic", ATTACH_GENERIC },
+	{ "none", ATTACH_NONE }, { NULL, 0 },
 };
 
 enum {
@@ -36,7 +37,7 @@ static const struct param_def defs[OPT_NUM] = {
 	[OPT_MODE] = { "mode", 'm', PARAM_ENUM, OFF(mode), 0, 0, mode_vals, NULL,
 		       "auto tries zero-copy then copy (default auto)" },
 	[OPT_ATTACH] = { "attach", 0, PARAM_ENUM, OFF(attach), 0, 0, attach_vals, NULL,
-			 "accepted for XDP tool symmetry; no effect, a transmit-only socket loads no XDP program" },
+			 "zero-copy on a device without an XDP program: attach libxdp's in native or generic mode for the run, or none (default native)" },
 	[OPT_COUNT] = { "count", 'n', PARAM_U64, OFF(count), 1, UINT64_MAX / 2, NULL, "N",
 			"packets to send in total (default unlimited)" },
 	[OPT_DURATION] = { "duration", 't', PARAM_U32, OFF(duration), 1, 31536000, NULL, "S",

@@ -13,7 +13,7 @@
 #include "lib/rate.h"
 
 enum txgen_mode { MODE_AUTO, MODE_ZC, MODE_COPY };
-enum txgen_attach { ATTACH_NATIVE, ATTACH_GENERIC };
+enum txgen_attach { ATTACH_NATIVE, ATTACH_GENERIC, ATTACH_NONE };
 
 struct txgen_config {
 	const char *dev;

@@ -26,7 +26,7 @@
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
 #define MAX_QUEUES	64
-#define ERRLEN		256
+#define ERRLEN		512
 
 /* The only process-wide state: what the signal handler may touch. */
 static volatile sig_atomic_t stop_flag;
@@ -209,7 +209,20 @@ static unsigned int vary_flags(const struct txgen_config *c)
 	return v;
 }
 
-static int open_sockets(struct run *r)
+static void close_sockets(struct run *r)
+{
+	unsigned int q;
+
+	for (q = 0; q < r->cfg.queues && q < MAX_QUEUES; q++) {
+		xsock_close(r->xs[q]);
+		r->xs[q] = NULL;
+	}
+	for (q = 0; q < r->numem; q++)
+		xsock_umem_destroy(r->umem[q]);
+	r->numem = 0;
+}
+
+static int open_sockets_mode(struct run *r, enum xsock_mode_req mode)
 {
 	const struct txgen_config *c = &r->cfg;
 	uint32_t nframes = c->ring_size * 2;
@@ -220,15 +233,14 @@ static int open_sockets(struct run *r)
 
 	memset(&o, 0, sizeof(o));
 	o.ifname = c->dev;
-	o.mode = c->mode == MODE_ZC ? XSOCK_ZEROCOPY :
-		 c->mode == MODE_COPY ? XSOCK_COPY : XSOCK_AUTO;
+	o.mode = mode;
 	o.tx_size = c->ring_size;
 	o.need_wakeup = !c->no_need_wakeup;
 	o.busy_poll = c->busy_poll;
 	o.busy_poll_budget = c->batch;
 	o.xdp_flags = c->attach == ATTACH_GENERIC ? XDP_FLAGS_SKB_MODE :
 						    XDP_FLAGS_DRV_MODE;
-	o.load_prog = true;
+	o.load_prog = c->attach != ATTACH_NONE;
 
 	for (q = 0; q < c->queues; q++) {
 		struct xsock_umem *um;
@@ -249,11 +261,39 @@ static int open_sockets(struct run *r)
 		r->qids[q] = o.queue_id;
 		ret = xsock_open(&r->xs[q], um, &o, r->err, sizeof(r->err));
 		if (ret)
-			return -1;
-		log_info(&r->lg, "%s queue %u: %s mode (%s)", c->dev, o.queue_id,
+			return ret == XSOCK_WAKEUP_REFUSED ? ret : -1;
+	}
+	return 0;
+}
+
+static int open_sockets(struct run *r)
+{
+	const struct txgen_config *c = &r->cfg;
+	char reason[ERRLEN];
+	unsigned int q;
+	int ret;
+
+	ret = open_sockets_mode(r, c->mode == MODE_ZC ? XSOCK_ZEROCOPY :
+				c->mode == MODE_COPY ? XSOCK_COPY : XSOCK_AUTO);
+	if (ret == XSOCK_WAKEUP_REFUSED && c->mode == MODE_AUTO) {
+		/* Bound in zero-copy, but the driver will not transmit:
+		 * start over in copy mode, saying why. */
+		snprintf(reason, sizeof(reason), "%s", r->err);
+		r->err[0] = '\0';
+		log_info(&r->lg, "%s; falling back to copy mode", reason);
+		close_sockets(r);
+		ret = open_sockets_mode(r, XSOCK_COPY);
+		for (q = 0; !ret && q < c->queues; q++)
+			snprintf(r->xs[q]->mode_reason, sizeof(r->xs[q]->mode_reason),
+				 "zero-copy wakeup refused by driver");
+	}
+	if (ret)
+		return -1;
+	for (q = 0; q < c->queues; q++) {
+		log_info(&r->lg, "%s queue %u: %s mode (%s)", c->dev, r->qids[q],
 			 r->xs[q]->zerocopy ? "zero-copy" : "copy",
 			 r->xs[q]->mode_reason);
-		log_debug(&r->lg, "queue %u: copy-mode TX budget %s", o.queue_id,
+		log_debug(&r->lg, "queue %u: copy-mode TX budget %s", r->qids[q],
 			  r->xs[q]->tx_budget_raised ? "raised to the ring size" :
 			  "left at the kernel default");
 	}
@@ -393,19 +433,15 @@ static void monitor(struct run *r, uint64_t t0)
 	}
 }
 
+/* Closing the sockets also detaches the XDP program libxdp attached. */
 static void cleanup(struct run *r)
 {
 	unsigned int q;
 	int ret;
 
-	for (q = 0; q < r->cfg.queues && q < MAX_QUEUES; q++) {
+	for (q = 0; q < r->cfg.queues && q < MAX_QUEUES; q++)
 		sender_fini(&r->snd[q]);
-		xsock_close(r->xs[q]);
-		r->xs[q] = NULL;
-	}
-	for (q = 0; q < r->numem; q++)
-		xsock_umem_destroy(r->umem[q]);
-	r->numem = 0;
+	close_sockets(r);
 	if (r->pcap_open) {
 		ret = pcap_close(&r->pcap);
 		r->pcap_open = false;
@@ -499,6 +535,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	r.lg.level = LOG_INFO + (int)r.cfg.verbose;
+	log_route_libs(&r.lg);
 
 	if (ifinfo_get(r.cfg.dev, &r.ifi, r.err, sizeof(r.err)) ||
 	    config_check_iface(&r.cfg, &r.ifi, r.err, sizeof(r.err)) ||
@@ -506,6 +543,9 @@ int main(int argc, char **argv)
 		log_err(&r.lg, "%s", r.err);
 		return EXIT_USAGE;
 	}
+	if (xsock_stale_prog(r.cfg.dev, r.err, sizeof(r.err)) > 0)
+		log_warn(&r.lg, "%s", r.err);
+	r.err[0] = '\0';
 	resolve_dst_mac(&r);
 	describe_frame(&r);
 	{
@@ -531,8 +571,12 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* Every signal that can be caught ends the run through cleanup(),
+	 * which detaches what was attached; a closed stdout gives EPIPE. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
 	code = run_traffic(&r);
 	cleanup(&r);

@@ -21,6 +21,15 @@ struct logger {
 void log_msg(const struct logger *lg, enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Route libbpf's and libxdp's own messages through lg (which must outlive
+ * their use): shown as "debug: libxdp: ..." with -v, their debug messages
+ * with -vv, so that a failure stays one "error:" line, the caller's. The
+ * libraries' callbacks take no context: this is the one place that keeps
+ * a logger in a static.
+ */
+void log_route_libs(const struct logger *lg);
+
 #define log_err(lg, ...)   log_msg((lg), LOG_ERR, __VA_ARGS__)
 #define log_warn(lg, ...)  log_msg((lg), LOG_WARN, __VA_ARGS__)
 #define log_info(lg, ...)  log_msg((lg), LOG_INFO, __VA_ARGS__)

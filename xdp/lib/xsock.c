@@ -3,13 +3,19 @@
  * where a zero-copy driver needs one for wakeups). */
 #include <errno.h>
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/xdp_diag.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,6 +218,38 @@ static int set_busy_poll(int fd, uint32_t budget)
 	return 0;
 }
 
+/*
+ * One transmit wakeup on the empty ring of a zero-copy socket: it sends
+ * nothing, but it is where i40e, ice, ixgbe, igc, igb and mlx5 say that
+ * they transmit only with an XDP program attached.
+ */
+static int probe_wakeup(const struct xsock *xs)
+{
+	if (sendto(xsk_socket__fd(xs->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		return 0;
+	switch (errno) {
+	case EAGAIN:
+	case EBUSY:
+	case ENOBUFS:
+	case EINTR:
+		return 0;
+	default:
+		return -errno;
+	}
+}
+
+static void zero_copy_wakeup_refused(char *err, size_t errlen,
+				     const struct xsock_opts *o, int ret)
+{
+	snprintf(err, errlen,
+		 "zero-copy refused by driver on %s queue %u: the bind succeeded but "
+		 "the first transmit wakeup failed: %s (%s)", o->ifname, o->queue_id,
+		 strerror(-ret), o->load_prog ?
+		 "with an XDP program attached" :
+		 "the driver needs an XDP program for zero-copy transmit and "
+		 "--attach none attaches none");
+}
+
 int xsock_open(struct xsock **out, struct xsock_umem *um,
 	       const struct xsock_opts *o, char *err, size_t errlen)
 {
@@ -241,6 +279,12 @@ int xsock_open(struct xsock **out, struct xsock_umem *um,
 
 	if (o->mode != XSOCK_COPY) {
 		ret = create_retry(xs, um, o, XDP_ZEROCOPY | wake);
+		if (!ret && (ret = probe_wakeup(xs)) != 0) {
+			zero_copy_wakeup_refused(err, errlen, o, ret);
+			xsk_socket__delete(xs->xsk);
+			free(xs);
+			return XSOCK_WAKEUP_REFUSED;
+		}
 		if (!ret) {
 			xs->zerocopy = true;
 			snprintf(xs->mode_reason, sizeof(xs->mode_reason),
@@ -358,4 +402,126 @@ bool xsock_rings_sane(const struct xsock *xs)
 	    tx->cached_cons != *tx->consumer + tx->size)
 		return false;
 	return true;
+}
+
+/* AF_XDP sockets bound to ifindex in this network namespace, or -errno. */
+static int xsk_bound_count(unsigned int ifindex)
+{
+	static char buf[16384] __attribute__((aligned(8)));
+	struct {
+		struct nlmsghdr nh;
+		struct xdp_diag_req req;
+	} msg;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 1 };
+	int fd, count = 0, ret = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&msg, 0, sizeof(msg));
+	msg.nh.nlmsg_len = sizeof(msg);
+	msg.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.req.sdiag_family = AF_XDP;
+	msg.req.xdiag_show = XDP_SHOW_INFO;
+	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		const struct nlmsghdr *nh;
+		int left;
+
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		left = (int)n;
+		for (nh = (void *)buf; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
+			const struct xdp_diag_msg *dm = NLMSG_DATA(nh);
+			const struct rtattr *a;
+			int alen;
+
+			if (nh->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				ret = e->error ? e->error : -EPROTO;
+				goto out;
+			}
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*dm)))
+				continue;
+			alen = (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*dm)));
+			for (a = (const void *)((const char *)dm + NLMSG_ALIGN(sizeof(*dm)));
+			     RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				const struct xdp_diag_info *in = RTA_DATA(a);
+
+				if (a->rta_type == XDP_DIAG_INFO &&
+				    RTA_PAYLOAD(a) >= sizeof(*in) && in->ifindex == ifindex)
+					count++;
+			}
+		}
+	}
+out:
+	close(fd);
+	return ret ? ret : count;
+}
+
+static bool is_xsk_prog(const struct xdp_program *p)
+{
+	const char *name = p ? xdp_program__name(p) : NULL;
+
+	return name && !strcmp(name, "xsk_def_prog");
+}
+
+int xsock_stale_prog(const char *ifname, char *msg, size_t msglen)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	const struct xdp_program *p, *found = NULL;
+	struct xdp_multiprog *mp;
+	enum xdp_attach_mode mode;
+	int bound;
+
+	if (!ifindex)
+		return 0;
+	mp = xdp_multiprog__get_from_ifindex((int)ifindex);
+	if (libxdp_get_error(mp) || !mp)
+		return 0;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (is_xsk_prog(p))
+			found = p;
+	} else {
+		for (p = xdp_multiprog__next_prog(NULL, mp); p && !found;
+		     p = xdp_multiprog__next_prog(p, mp))
+			if (is_xsk_prog(p))
+				found = p;
+	}
+	if (!found) {
+		xdp_multiprog__close(mp);
+		return 0;
+	}
+	mode = xdp_multiprog__attach_mode(mp);
+	bound = xsk_bound_count(ifindex);
+	if (bound > 0) {
+		xdp_multiprog__close(mp);
+		return 0;
+	}
+	snprintf(msg, msglen,
+		 "%s has libxdp's AF_XDP program attached (xsk_def_prog, id %u, %s mode%s)%s "
+		 "a run killed by SIGKILL left it; remove it with "
+		 "'xdp-loader unload %s --all' or 'ip link set %s %s off'",
+		 ifname, xdp_program__id(found),
+		 mode == XDP_MODE_SKB ? "generic" : "native",
+		 xdp_multiprog__is_legacy(mp) ? "" : ", in libxdp's dispatcher",
+		 bound == 0 ? " and no AF_XDP socket is bound to it:" :
+		 "; unless an AF_XDP program is using it (the kernel cannot list "
+		 "AF_XDP sockets: no XDP_SOCKETS_DIAG),",
+		 ifname, ifname, mode == XDP_MODE_SKB ? "xdpgeneric" : "xdp");
+	xdp_multiprog__close(mp);
+	return 1;
 }

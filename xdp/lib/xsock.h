@@ -75,14 +75,29 @@ int xsock_umem_create(struct xsock_umem **out, uint32_t frame_size,
 int xsock_umem_destroy(struct xsock_umem *um);
 
 /*
- * Create a transmit-only socket without loading any XDP program. For the
- * first socket of a UMEM, XSOCK_AUTO tries zero-copy and falls back to copy
- * mode, recording why in mode_reason. Later sockets share the UMEM and
- * inherit its mode. err receives one line on failure.
+ * Create a transmit-only socket. For the first socket of a UMEM,
+ * XSOCK_AUTO tries zero-copy and falls back to copy mode when the bind is
+ * refused, recording why in mode_reason. Later sockets share the UMEM and
+ * inherit its mode. A zero-copy bind is followed by one transmit wakeup on
+ * the empty ring, where drivers that need an XDP program refuse (EINVAL,
+ * ENETDOWN) although the bind succeeded: then the socket is closed and
+ * XSOCK_WAKEUP_REFUSED returned with the reason in err, for the caller to
+ * start over in copy mode (auto) or report it. Other failures: -errno and
+ * one line in err.
  */
+#define XSOCK_WAKEUP_REFUSED	1
 int xsock_open(struct xsock **out, struct xsock_umem *um,
 	       const struct xsock_opts *o, char *err, size_t errlen);
 void xsock_close(struct xsock *xs);
+
+/*
+ * An XDP program that libxdp attached for AF_XDP sockets (xsk_def_prog,
+ * alone or in libxdp's dispatcher) on the device while no AF_XDP socket is
+ * bound to it: what a run killed by SIGKILL leaves behind. Returns 1 with a
+ * warning line (what and how to remove it) in msg, 0 when there is none
+ * (also for any other program: those are not ours to judge).
+ */
+int xsock_stale_prog(const char *ifname, char *msg, size_t msglen);
 
 int xsock_fd(const struct xsock *xs);
 int xsock_kstats(const struct xsock *xs, struct tx_kstats *k);

@@ -290,6 +290,56 @@ else
 	not_ok "no carrier: 1000 counted as dropped, 0 as sent" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
 fi
 
+# 8c. A program left by a killed run (libxdp's xsk_def_prog, no socket
+# bound) is reported with how to remove it, and left alone; a foreign
+# program is not reported and left alone too.
+bpfobj() {
+	local f
+	for f in /usr/lib/*/bpf/"$1" /usr/lib/bpf/"$1" /usr/local/lib/bpf/"$1"; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+xdp_id() { to ip -n "$NSA" -d link show dev "$VA" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
+if ! command -v xdp-loader >/dev/null || ! XSKOBJ=$(bpfobj xsk_def_xdp_prog.o) ||
+   ! FOREIGN=$(bpfobj xdpfilt_alw_all.o); then
+	skip "left-over xsk_def_prog reported" "xdp-loader or libxdp's BPF objects not installed"
+elif ! to ip netns exec "$NSA" xdp-loader load -m skb "$VA" "$XSKOBJ" >/dev/null 2>&1; then
+	skip "left-over xsk_def_prog reported" "xdp-loader cannot attach xsk_def_prog here"
+else
+	id=$(xdp_id)
+	TX=$(txa --mode copy --count 100 --json 2>"$WORK/tx.err"); rc=$?
+	warn=$(grep -c '^txgen: warning: ' "$WORK/tx.err")
+	if [ $rc -eq 0 ] && [ "$warn" = 1 ] && [ -n "$id" ] && [ "$(xdp_id)" = "$id" ] &&
+	   grep -q "^txgen: warning: $VA has libxdp's AF_XDP program attached (xsk_def_prog, id $id, generic mode.*\(no AF_XDP socket is bound\|cannot list AF_XDP sockets\).*'xdp-loader unload $VA --all' or 'ip link set $VA xdpgeneric off'" "$WORK/tx.err"; then
+		ok "left-over xsk_def_prog (id $id): one warning with how to remove it, left attached"
+	else
+		not_ok "left-over xsk_def_prog: one warning with how to remove it, left attached" \
+			"rc=$rc id=$id now=$(xdp_id)" "$(cat "$WORK/tx.err")"
+	fi
+	# The removal the warning suggests works.
+	to ip -n "$NSA" link set "$VA" xdpgeneric off
+	if [ -z "$(xdp_id)" ]; then
+		ok "'ip link set DEV xdpgeneric off' removes it"
+	else
+		not_ok "'ip link set DEV xdpgeneric off' removes it" "$(xdp_id)"
+	fi
+	if to ip netns exec "$NSA" xdp-loader load -m skb "$VA" "$FOREIGN" >/dev/null 2>&1; then
+		id=$(xdp_id)
+		TX=$(txa --mode copy --count 100 --json 2>"$WORK/tx.err"); rc=$?
+		if [ $rc -eq 0 ] && ! grep -q 'warning' "$WORK/tx.err" && [ -n "$id" ] &&
+		   [ "$(xdp_id)" = "$id" ]; then
+			ok "a foreign XDP program: no warning, left attached"
+		else
+			not_ok "a foreign XDP program: no warning, left attached" \
+				"rc=$rc id=$id now=$(xdp_id)" "$(cat "$WORK/tx.err")"
+		fi
+		to ip -n "$NSA" link set "$VA" xdpgeneric off
+	else
+		skip "a foreign XDP program: no warning" "xdp-loader cannot attach xdpfilt_alw_all"
+	fi
+fi
+
 # 9. Bad input: exit code 2 and exactly one "txgen: error:" line.
 bad() {
 	local name=$1; shift
@@ -315,6 +365,7 @@ bad "malformed port range" "$TXGEN" --dev "$VA" --src-port 10-5 --count 1
 bad "rate 0" "$TXGEN" --dev "$VA" --rate 0 --count 1
 bad "negative rate" "$TXGEN" --dev "$VA" --rate -10kpps --count 1
 bad "unknown mode" "$TXGEN" --dev "$VA" --mode fast --count 1
+bad "unknown attach mode" "$TXGEN" --dev "$VA" --attach hw --count 1
 bad "unknown option" "$TXGEN" --dev "$VA" --frobnicate
 if command -v setpriv >/dev/null; then
 	bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
