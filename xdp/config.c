@@ -37,7 +37,7 @@ static const struct param_def defs[OPT_NUM] = {
 	[OPT_MODE] = { "mode", 'm', PARAM_ENUM, OFF(mode), 0, 0, mode_vals, NULL,
 		       "auto tries zero-copy then copy (default auto)" },
 	[OPT_ATTACH] = { "attach", 0, PARAM_ENUM, OFF(attach), 0, 0, attach_vals, NULL,
-			 "zero-copy on a device without an XDP program: attach libxdp's in native or generic mode for the run, or none (default native)" },
+			 "zero-copy on a device without an XDP program: libxdp attaches its own for the run in native or generic mode; none: never (default native)" },
 	[OPT_COUNT] = { "count", 'n', PARAM_U64, OFF(count), 1, UINT64_MAX / 2, NULL, "N",
 			"packets to send in total (default unlimited)" },
 	[OPT_DURATION] = { "duration", 't', PARAM_U32, OFF(duration), 1, 31536000, NULL, "S",
@@ -75,7 +75,7 @@ static const struct param_def defs[OPT_NUM] = {
 	[OPT_NO_NEED_WAKEUP] = { "no-need-wakeup", 0, PARAM_FLAG, OFF(no_need_wakeup), 0, 0, NULL, NULL,
 				 "don't use XDP_USE_NEED_WAKEUP; kick after every batch" },
 	[OPT_BUSY_POLL] = { "busy-poll", 0, PARAM_FLAG, OFF(busy_poll), 0, 0, NULL, NULL,
-			    "set SO_PREFER_BUSY_POLL/SO_BUSY_POLL on the sockets" },
+			    "set SO_PREFER_BUSY_POLL/SO_BUSY_POLL and kick every iteration (needs napi_defer_hard_irqs, see txgen.8)" },
 	[OPT_SHARED_UMEM] = { "shared-umem", 0, PARAM_FLAG, OFF(shared_umem), 0, 0, NULL, NULL,
 			      "with --queues, all sockets share one UMEM" },
 	[OPT_JSON] = { "json", 'j', PARAM_FLAG, OFF(json), 0, 0, NULL, NULL,
@@ -217,6 +217,11 @@ enum params_result config_parse(struct txgen_config *c, int argc,
 		c->burst = c->batch;
 	if (c->shared_umem && c->queues < 2) {
 		snprintf(err, errlen, "--shared-umem needs --queues 2 or more");
+		return PARAMS_ERROR;
+	}
+	if (seen[OPT_ATTACH] && c->mode == MODE_COPY) {
+		snprintf(err, errlen,
+			 "--attach only applies to zero-copy: --mode copy attaches no XDP program");
 		return PARAMS_ERROR;
 	}
 	if (seen[OPT_PCAP_SAMPLE] && !c->pcap) {

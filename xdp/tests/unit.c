@@ -836,6 +836,13 @@ static void t_opts_good(struct tctx *t)
 	CHECK(t, parse(&c, err, "--dev", "e", "--ipv6", "--vlan", "1", NULL) == PARAMS_OK &&
 		 c.size == 82);
 	CHECK(t, parse(&c, err, "--dev", "e", "--help", NULL) == PARAMS_HELP);
+	CHECK(t, parse(&c, err, "--dev", "e", NULL) == PARAMS_OK &&
+		 c.attach == ATTACH_NATIVE && !c.has_dst_mac);
+	CHECK(t, parse(&c, err, "--dev", "e", "--attach", "none", "--mode", "zc",
+		       "--dst-mac", "02:00:00:00:00:02", NULL) == PARAMS_OK &&
+		 c.attach == ATTACH_NONE && c.mode == MODE_ZC && c.has_dst_mac);
+	CHECK(t, parse(&c, err, "--dev", "e", "--attach", "generic", NULL) == PARAMS_OK &&
+		 c.attach == ATTACH_GENERIC);
 }
 
 struct bad_case {
@@ -852,6 +859,9 @@ static void t_opts_bad(struct tctx *t)
 		{ { "--dev", "e", "stray" }, "unexpected argument" },
 		{ { "--dev", "e", "--mode", "turbo" }, "not one of" },
 		{ { "--dev", "e", "--attach", "hw" }, "not one of" },
+		{ { "--dev", "e", "--attach" }, "needs a value" },
+		{ { "--dev", "e", "--mode", "copy", "--attach", "generic" }, "--mode copy" },
+		{ { "--dev", "e", "--mode", "copy", "--attach", "none" }, "only applies to zero-copy" },
 		{ { "--dev", "e", "--size", "59" }, "below the minimum" },
 		{ { "--dev", "e", "--size", "0" }, "below the minimum" },
 		{ { "--dev", "e", "--size", "70", "--ipv6" }, "too small" },

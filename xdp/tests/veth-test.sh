@@ -366,6 +366,7 @@ bad "rate 0" "$TXGEN" --dev "$VA" --rate 0 --count 1
 bad "negative rate" "$TXGEN" --dev "$VA" --rate -10kpps --count 1
 bad "unknown mode" "$TXGEN" --dev "$VA" --mode fast --count 1
 bad "unknown attach mode" "$TXGEN" --dev "$VA" --attach hw --count 1
+bad "--attach with --mode copy" "$TXGEN" --dev "$VA" --mode copy --attach none --count 1
 bad "unknown option" "$TXGEN" --dev "$VA" --frobnicate
 if command -v setpriv >/dev/null; then
 	bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
