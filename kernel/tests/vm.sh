@@ -38,6 +38,12 @@ t_check "no command: exit 2" "$([ $rc = 2 ]; echo $?)" "rc=$rc out=$out"
 out=$("$vm" --nic bogus --pair -- true 2>&1); rc=$?
 t_check "--nic bogus: exit 2, one line naming it and igb among the models" \
 	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *bogus*igb* ]]; echo $?)" "rc=$rc out=$out"
+out=$("$vm" --nic virtio --pair --remote telnet -- true 2>&1); rc=$?
+t_check "--remote telnet: exit 2, one line naming it and ssh" \
+	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *telnet*ssh* ]]; echo $?)" "rc=$rc out=$out"
+out=$("$vm" --nic virtio --remote ssh -- true 2>&1); rc=$?
+t_check "--remote ssh without --pair: exit 2, one line" \
+	"$([ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == *--pair* ]]; echo $?)" "rc=$rc out=$out"
 # A QEMU without igb (QEMU 7.2): a wrapper that hides the device.
 cat > "$tmp/qemu-no-igb" <<'EOQ'
 #!/bin/bash

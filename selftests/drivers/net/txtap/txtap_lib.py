@@ -254,7 +254,9 @@ class TapCounter:
     in one direction ("out" or "in"), locally or on the remote endpoint.
     Ready when its AF_PACKET socket is bound; with expected > 0 it ends by
     itself shortly after the expected number was seen, with expected == 0
-    it is stopped by collect().
+    it is stopped by collect(). On the remote endpoint it is stopped by its
+    pid there: with REMOTE_TYPE=ssh a signal to the local ssh client would
+    not reach it.
     """
 
     def __init__(self, ifname, direction, expected, host=None,
@@ -268,6 +270,10 @@ class TapCounter:
         self.what = f"{ifname} {direction}{' (remote)' if host else ''}"
         comm = (f"{shlex.quote(binary)} -i {ifname} -p {PORT} -d {direction}"
                 f" -n {expected} -t {self.timeout_ms}")
+        self.host, self.pid = host, None
+        if host:
+            # its pid there comes first
+            comm = f"echo pid $$ && exec {comm}"
         self.proc = bkg(comm, host=host, fail=False, exit_wait=True)
         defer(self.stop)
         self.early = b""
@@ -284,9 +290,21 @@ class TapCounter:
                 raise KsftFailEx(f"tap_count on {self.what} did not get "
                                  f"ready: {self.proc.stderr or ''}".strip())
             self.early += data
+        if host:
+            m = re.match(rb"pid (\d+)\n", self.early)
+            self.pid = int(m.group(1)) if m else None
+
+    def _end_remote(self, sig):
+        """Signal the remote tap_count by its pid; True if it was sent."""
+        if not self.pid:
+            return False
+        res = cmd(f"kill -{sig} {self.pid}", host=self.host, fail=False,
+                  timeout=10)
+        return res.ret == 0
 
     def stop(self):
         if self.proc.proc.poll() is None:
+            self._end_remote("KILL")
             self.proc.proc.kill()
         if self.proc.ret is None:
             self.proc.process(terminate=False, fail=False, timeout=10)
@@ -297,6 +315,8 @@ class TapCounter:
         if self.expected > 0:
             self.proc.process(terminate=False, fail=False,
                               timeout=self.timeout_ms / 1000 + 10)
+        elif self._end_remote("TERM"):
+            self.proc.process(terminate=False, fail=False, timeout=10)
         else:
             self.proc.process(terminate=True, fail=False, timeout=10)
         out = (self.early.decode() + self.proc.stdout).split()
