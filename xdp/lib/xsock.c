@@ -244,10 +244,12 @@ static void zero_copy_wakeup_refused(char *err, size_t errlen,
 	snprintf(err, errlen,
 		 "zero-copy refused by driver on %s queue %u: the bind succeeded but "
 		 "the first transmit wakeup failed: %s (%s)", o->ifname, o->queue_id,
-		 strerror(-ret), o->load_prog ?
-		 "with an XDP program attached" :
+		 strerror(-ret), !o->load_prog ?
 		 "the driver needs an XDP program for zero-copy transmit and "
-		 "--attach none attaches none");
+		 "--attach none attaches none" :
+		 o->xdp_flags & XDP_FLAGS_SKB_MODE ?
+		 "a generic-mode XDP program does not count for the driver: "
+		 "try --attach native" : "with an XDP program attached");
 }
 
 int xsock_open(struct xsock **out, struct xsock_umem *um,

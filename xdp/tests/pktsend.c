@@ -21,6 +21,7 @@
 #include "../lib/ifinfo.h"
 #include "../lib/params.h"
 #include "../lib/pkt.h"
+#include "../lib/range.h"
 
 #define MAX_BATCH 1024
 
@@ -31,6 +32,7 @@ struct send_opts {
 	uint32_t size;
 	uint32_t batch;
 	bool qdisc_bypass;
+	struct range dst_mac;
 };
 
 static const struct param_def defs[] = {
@@ -46,6 +48,8 @@ static const struct param_def defs[] = {
 	  NULL, "N", "messages per sendmmsg() (default 64)" },
 	{ "qdisc-bypass", 0, PARAM_FLAG, offsetof(struct send_opts, qdisc_bypass), 0, 0,
 	  NULL, NULL, "set PACKET_QDISC_BYPASS" },
+	{ "dst-mac", 0, PARAM_MAC, offsetof(struct send_opts, dst_mac), 0, 0, NULL,
+	  "MAC", "destination MAC (default ff:ff:ff:ff:ff:ff)" },
 };
 
 static volatile sig_atomic_t stop;
@@ -69,7 +73,8 @@ int main(int argc, char **argv)
 	static uint8_t frames[MAX_BATCH][2048];
 	static struct mmsghdr msgs[MAX_BATCH];
 	static struct iovec iov[MAX_BATCH];
-	struct send_opts o = { .size = 60, .batch = 64 };
+	struct send_opts o = { .size = 60, .batch = 64,
+			       .dst_mac = { 0xffffffffffffULL, 0xffffffffffffULL } };
 	char err[PARAM_ERR_LEN];
 	struct sockaddr_ll sll;
 	struct pkt_layout lay;
@@ -101,7 +106,7 @@ int main(int argc, char **argv)
 
 	memset(&spec, 0, sizeof(spec));
 	memcpy(spec.src_mac, ifi.mac, 6);
-	memset(spec.dst_mac, 0xff, 6);
+	mac_from_u64(o.dst_mac.lo, spec.dst_mac);
 	spec.family = AF_INET;
 	inet_pton(AF_INET, "198.18.0.1", spec.src_ip);
 	inet_pton(AF_INET, "198.18.0.2", spec.dst_ip);
