@@ -185,10 +185,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		spec.family = (int)fuzz_uint(&in, 1);
 	spec.vlan = flags & 4;
 	spec.vlan_id = (uint16_t)fuzz_uint(&in, 2);
-	/* Frame length in 1, 2 or 3 bytes: short frames are the quick ones
-	 * around the minimums; 3 bytes reach past 65535. */
-	spec.frame_len = (uint32_t)fuzz_uint(&in, (flags >> 4 & 3) == 2 ? 3 :
-					     (flags >> 4 & 3) == 0 ? 1 : 2);
+	/* Frame length: 1 byte (the minimums), 2 bytes, 3 bytes (past
+	 * 65535) or 2 bytes below 2048 (the sizes in use, and quick). */
+	switch (flags >> 4 & 3) {
+	case 0:
+		spec.frame_len = (uint32_t)fuzz_uint(&in, 1);
+		break;
+	case 1:
+		spec.frame_len = (uint32_t)fuzz_uint(&in, 2);
+		break;
+	case 2:
+		spec.frame_len = (uint32_t)fuzz_uint(&in, 3);
+		break;
+	default:
+		spec.frame_len = (uint32_t)fuzz_uint(&in, 2) & 2047;
+		break;
+	}
 	/* The buffer: exactly frame_len (the common case) or any size. */
 	buflen = flags & 8 ? fuzz_uint(&in, 3) : spec.frame_len;
 	if (buflen > MAX_BUF)
