@@ -3,13 +3,17 @@
 #
 # Check which transmissions network taps (AF_PACKET ETH_P_ALL sockets) see
 # on the sending device. net.core.bypass_xmit_tap is per netns; bit 0x1
-# makes __dev_direct_xmit() (PACKET_QDISC_BYPASS, AF_XDP copy mode) and
-# bit 0x2 generic XDP_TX/redirect visible; pktgen start_xmit is visible
-# with the device's "flag TAP" only. Every case sends N frames and wants
-# exactly 0 or N of them (never 2N) at each tap.
+# makes __dev_direct_xmit() (PACKET_QDISC_BYPASS, AF_XDP copy mode), bit
+# 0x2 generic XDP_TX/redirect and bit 0x8 native XDP_REDIRECT into a device
+# (ndo_xdp_xmit()) visible; pktgen start_xmit is visible with the device's
+# "flag TAP" only. Every case sends N frames and wants exactly 0 or N of
+# them (never 2N) at each tap. Bit 0x4 (AF_XDP zero-copy) needs a driver
+# with zero-copy support, which veth is not.
 #
 # veth0 (198.18.0.1, $NS_TX) <-> veth1 (198.18.0.2, $NS_RX); dummy0 in
-# $NS_TX for pktgen burst and clone_skb, which veth does not allow.
+# $NS_TX for pktgen burst and clone_skb, which veth does not allow;
+# veth2 (ifindex 4242) <-> veth3 in $NS_RX, the target of native
+# XDP_REDIRECT from veth1.
 
 # tests_run calls the tests, lib.sh defines RET, retmsg and ksft_*
 # shellcheck disable=SC1091,SC2154,SC2317,SC2329
@@ -27,6 +31,10 @@ ALL_TESTS="
 	generic_xdp_tx_off
 	generic_xdp_tx_on
 	generic_xdp_tx_other_bit
+	xdp_redirect_off
+	xdp_redirect_on
+	xdp_redirect_other_bit
+	xdp_redirect_cooked
 	pktgen_start_xmit
 	pktgen_start_xmit_tap
 	pktgen_queue_xmit
@@ -211,6 +219,24 @@ xdp_tx_case()
 	hooks 0 0
 }
 
+# xdp_redirect_case RX_HOOK WANT [tap_count options]: veth1's native XDP
+# program redirects the N frames of veth0 into veth2, WANT of them at
+# veth2's tap, all at veth3
+xdp_redirect_case()
+{
+	ip -n "$NS_RX" link set dev veth1 xdpdrv obj xdp_redirect.bpf.o sec xdp
+	check_err $? "cannot attach xdp_redirect.bpf.o to veth1 in native mode"
+	hooks 0 "$1"
+	tap out "$NS_RX" veth2 out "$2" "${@:3}"
+	tap fwd "$NS_RX" veth3 in "$N"
+	send bypass_tx packet
+	check_err $? "bypass_tx -m packet failed"
+	want out "$2"
+	want fwd "$N"
+	ip -n "$NS_RX" link set dev veth1 xdpdrv off
+	hooks 0 0
+}
+
 # pg DEV CMD...: write pktgen commands for DEV in $NS_TX
 pg()
 {
@@ -283,13 +309,13 @@ sysctl_per_netns()
 	init=$(cat "$SYSCTL" 2> /dev/null)
 	[ "$(hook_get "$NS_TX") $(hook_get "$NS_RX")" = "0 0" ]
 	check_err $? "default in a new netns is not 0"
-	for v in 0 1 2 3; do
+	for v in 0 1 2 3 4 8 15; do
 		hook "$NS_TX" "$v" > /dev/null &&
-		hook "$NS_RX" $((3 - v)) > /dev/null
-		check_err $? "cannot write $v or $((3 - v))"
+		hook "$NS_RX" $((15 - v)) > /dev/null
+		check_err $? "cannot write $v or $((15 - v))"
 		got="$(hook_get "$NS_TX") $(hook_get "$NS_RX")"
-		[ "$got" = "$v $((3 - v))" ]
-		check_err $? "wrote $v and $((3 - v)), read back $got"
+		[ "$got" = "$v $((15 - v))" ]
+		check_err $? "wrote $v and $((15 - v)), read back $got"
 	done
 	[ "$(cat "$SYSCTL" 2> /dev/null)" = "$init" ]
 	check_err $? "the init netns value changed from $init"
@@ -303,7 +329,7 @@ sysctl_invalid()
 
 	need hook || { log_ktap; return; }
 	hooks 1 0
-	for v in 4 8 -1 abc 4294967296; do
+	for v in 16 255 -1 abc 4294967296; do
 		err=$(hook "$NS_TX" "$v")
 		[[ "$err" = *"Invalid argument"* ]]
 		check_err $? "write $v: ${err:-no error}, want EINVAL"
@@ -347,6 +373,19 @@ xsk_copy_cooked()
 generic_xdp_tx_off() { need hook && xdp_tx_case 0 0 0; log_ktap; }
 generic_xdp_tx_on() { need hook && xdp_tx_case 0 2 "$N"; log_ktap; }
 generic_xdp_tx_other_bit() { need hook && xdp_tx_case 0 1 0; log_ktap; }
+
+# The frames leave through veth2, its netns's value counts.
+xdp_redirect_off() { need hook && xdp_redirect_case 0 0; log_ktap; }
+xdp_redirect_on() { need hook && xdp_redirect_case 8 "$N"; log_ktap; }
+xdp_redirect_other_bit() { need hook && xdp_redirect_case 7 0; log_ktap; }
+
+# The copy is an skb of its own: a cooked tap needs its protocol and
+# network header.
+xdp_redirect_cooked()
+{
+	need hook && xdp_redirect_case 8 "$N" -c -S "$TX_IP" -D "$RX_IP"
+	log_ktap
+}
 
 # pktgen has no sysctl bit: start_xmit is tapped with flag TAP only
 pktgen_start_xmit()
@@ -434,7 +473,12 @@ setup()
 	ip -n "$NS_TX" link set veth0 up &&
 	ip -n "$NS_RX" link set veth1 up &&
 	ip -n "$NS_TX" link add dummy0 type dummy &&
-	ip -n "$NS_TX" link set dummy0 up || return 1
+	ip -n "$NS_TX" link set dummy0 up &&
+	ip -n "$NS_RX" link add veth2 index 4242 type veth peer name veth3 &&
+	ip -n "$NS_RX" link set veth2 up &&
+	ip -n "$NS_RX" link set veth3 up || return 1
+	# veth3 takes ndo_xdp_xmit() frames only with its NAPI on (GRO)
+	ip netns exec "$NS_RX" ethtool -K veth3 gro on > /dev/null || return 1
 	RX_MAC=$(ip netns exec "$NS_RX" cat /sys/class/net/veth1/address)
 
 	HAVE_HOOK=0
@@ -465,7 +509,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	ktap_skip_all "must be run as root"
 	exit "$ksft_skip"
 fi
-for f in ./tap_count ./bypass_tx xdp_tx.bpf.o; do
+for f in ./tap_count ./bypass_tx xdp_tx.bpf.o xdp_redirect.bpf.o; do
 	if [ ! -e "$f" ]; then
 		ktap_skip_all "$f not built"
 		exit "$ksft_skip"
