@@ -4,10 +4,11 @@
  * table, lib/params.c and every value parser) and the checks against an
  * interface (config_check_iface).
  *
- * Input: the arguments after "txgen", separated by NUL bytes. A rejected
- * command line gives one non-empty line of error text (txgen prints it as
- * its single "txgen: error:" line); an accepted one satisfies every
- * cross-option rule, and its frame can be built.
+ * Input (see make-seeds): the arguments after "txgen", separated by NUL
+ * bytes. A rejected command line gives one non-empty line of error text
+ * (txgen prints it as its single "txgen: error:" line); an accepted one
+ * satisfies every cross-option rule, and its frame can be built; --help
+ * renders the option table.
  */
 #include <sys/socket.h>
 
@@ -27,6 +28,24 @@ static void check_error(const char *err)
 {
 	FUZZ_CHECK(err[0] != '\0');
 	FUZZ_CHECK(fuzz_one_line(err));
+}
+
+/* --help: the text is generated from the table and names every option. */
+static void check_usage(void)
+{
+	static const char *const names[] = { "--dev IFACE", "--size BYTES",
+					     "--mode auto|zc|copy", "-h, --help" };
+	size_t len = 0, i;
+	char *text = NULL;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	config_usage(f);
+	FUZZ_CHECK(fclose(f) == 0 && len > 0 && text[len - 1] == '\n');
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		FUZZ_CHECK(strstr(text, names[i]));
+	free(text);
 }
 
 static void check_ip(const struct ip_range *r, int family)
@@ -129,6 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(r == PARAMS_OK || r == PARAMS_HELP || r == PARAMS_ERROR);
 	if (r == PARAMS_ERROR)
 		check_error(err);
+	if (r == PARAMS_HELP)
+		check_usage();
 	if (r == PARAMS_OK) {
 		check_config(&cfg);
 		for (i = 0; i < sizeof(ifaces) / sizeof(ifaces[0]); i++)
