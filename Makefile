@@ -5,7 +5,7 @@
 KCONFIG ?= base
 export KCONFIG
 
-.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp demo \
+.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp fuzz demo \
 	selftests-build check bench cost callgraph patches-export patches-verify \
 	patches-check vm-shell kselftest clean distclean
 
@@ -18,6 +18,7 @@ help:
 	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug)"
 	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
 	@echo "  xdp             build the AF_XDP sender (xdp/txgen)"
+	@echo "  fuzz            txgen's libFuzzer targets, FUZZ_TIME=600 seconds each (xdp/fuzz/)"
 	@echo "  bench           transmit-path matrix under TCG -> docs/results/"
 	@echo "  cost            instructions/packet, unpatched vs patched, QEMU icount -> docs/results/cost.*"
 	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
@@ -42,6 +43,9 @@ kernel-unpatched: kernel-src
 
 xdp: deps
 	@$(MAKE) -s -C xdp
+
+fuzz: deps
+	@$(MAKE) -s -C xdp fuzz
 
 # Helpers of the selftests (tap_count, bypass_tx, xdp_tx.bpf.o), built on the host: the
 # guest sees the host's root read-only.
