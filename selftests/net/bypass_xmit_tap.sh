@@ -12,8 +12,8 @@
 #
 # veth0 (198.18.0.1, $NS_TX) <-> veth1 (198.18.0.2, $NS_RX); dummy0 in
 # $NS_TX for pktgen burst and clone_skb, which veth does not allow;
-# veth2 (ifindex 4242) <-> veth3 in $NS_RX, the target of native
-# XDP_REDIRECT from veth1.
+# veth2 <-> veth3 in $NS_RX, veth2 the target of native XDP_REDIRECT from
+# veth1.
 
 # tests_run calls the tests, lib.sh defines RET, retmsg and ksft_*
 # shellcheck disable=SC1091,SC2154,SC2317,SC2329
@@ -224,8 +224,14 @@ xdp_tx_case()
 # veth2's tap, all at veth3
 xdp_redirect_case()
 {
-	ip -n "$NS_RX" link set dev veth1 xdpdrv obj xdp_redirect.bpf.o sec xdp
-	check_err $? "cannot attach xdp_redirect.bpf.o to veth1 in native mode"
+	local idx
+
+	read -ra idx <<< "$(le32 "$(ip netns exec "$NS_RX" \
+		cat /sys/class/net/veth2/ifindex)")"
+	ip -n "$NS_RX" link set dev veth1 xdpdrv obj xdp_redirect.bpf.o sec xdp &&
+	ip netns exec "$NS_RX" bpftool map update name redirect_dev \
+		key 0 0 0 0 value "${idx[@]}"
+	check_err $? "cannot attach xdp_redirect.bpf.o to veth1 for veth2"
 	hooks 0 "$1"
 	tap out "$NS_RX" veth2 out "$2" "${@:3}"
 	tap fwd "$NS_RX" veth3 in "$N"
@@ -235,6 +241,13 @@ xdp_redirect_case()
 	want fwd "$N"
 	ip -n "$NS_RX" link set dev veth1 xdpdrv off
 	hooks 0 0
+}
+
+# le32 N: N as the 4 bytes of a little-endian u32, for bpftool
+le32()
+{
+	printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) \
+		$(($1 >> 16 & 255)) $(($1 >> 24 & 255))
 }
 
 # pg DEV CMD...: write pktgen commands for DEV in $NS_TX
@@ -474,7 +487,7 @@ setup()
 	ip -n "$NS_RX" link set veth1 up &&
 	ip -n "$NS_TX" link add dummy0 type dummy &&
 	ip -n "$NS_TX" link set dummy0 up &&
-	ip -n "$NS_RX" link add veth2 index 4242 type veth peer name veth3 &&
+	ip -n "$NS_RX" link add veth2 type veth peer name veth3 &&
 	ip -n "$NS_RX" link set veth2 up &&
 	ip -n "$NS_RX" link set veth3 up || return 1
 	# veth3 takes ndo_xdp_xmit() frames only with its NAPI on (GRO)
@@ -512,6 +525,12 @@ fi
 for f in ./tap_count ./bypass_tx xdp_tx.bpf.o xdp_redirect.bpf.o; do
 	if [ ! -e "$f" ]; then
 		ktap_skip_all "$f not built"
+		exit "$ksft_skip"
+	fi
+done
+for c in bpftool ethtool; do
+	if ! command -v "$c" > /dev/null; then
+		ktap_skip_all "$c not installed"
 		exit "$ksft_skip"
 	fi
 done
