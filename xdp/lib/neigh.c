@@ -60,13 +60,20 @@ static int nl_send(int fd, const struct nlmsghdr *nh)
 	return 0;
 }
 
+/* NLMSG_OK() without its signed/unsigned comparison (clang -Wsign-compare) */
+static bool nlmsg_ok(const struct nlmsghdr *nh, int left)
+{
+	return left >= (int)sizeof(*nh) && nh->nlmsg_len >= sizeof(*nh) &&
+	       nh->nlmsg_len <= (unsigned int)left;
+}
+
 int neigh_parse_route(const void *buf, size_t len, unsigned int ifindex,
 		      struct neigh_hop *hop)
 {
 	const struct nlmsghdr *nh;
 	int left = (int)len;
 
-	for (nh = buf; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
+	for (nh = buf; nlmsg_ok(nh, left); nh = NLMSG_NEXT(nh, left)) {
 		const struct nlmsgerr *e;
 		const struct rtmsg *rt;
 		const struct rtattr *a;
@@ -112,7 +119,7 @@ int neigh_parse_neigh(const void *buf, size_t len, unsigned int ifindex,
 	const struct nlmsghdr *nh;
 	int left = (int)len;
 
-	for (nh = buf; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
+	for (nh = buf; nlmsg_ok(nh, left); nh = NLMSG_NEXT(nh, left)) {
 		const struct rtattr *a, *dst = NULL, *lladdr = NULL;
 		const struct ndmsg *nd;
 		int alen;
