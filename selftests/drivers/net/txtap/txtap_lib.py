@@ -151,6 +151,43 @@ def _write(path, val):
         fp.write(str(val))
 
 
+# the bits of patches/rfc-net-next: frames sent without an skb
+BIT_XSK_ZC = 0x4        # AF_XDP zero-copy
+BIT_XDP_XMIT = 0x8      # ndo_xdp_xmit() from the devmap bulk queue
+HOOK_ALL = 0xf
+NO_RFC = "kernel without patches/rfc-net-next"
+
+
+def hook_mask_all():
+    """Every bit this kernel's sysctl accepts: 15 with the RFC series, 3
+    with the series alone (0 without the sysctl). Found by writing 15,
+    which a kernel without the RFC bits refuses (EINVAL); the old value
+    is put back."""
+    if not hook_available():
+        return 0
+    with open(SYSCTL, encoding="ascii") as fp:
+        old = fp.read().strip()
+    try:
+        _write(SYSCTL, HOOK_ALL)
+        return HOOK_ALL
+    except OSError:
+        return HOOK_ALL & ~(BIT_XSK_ZC | BIT_XDP_XMIT)
+    finally:
+        _write(SYSCTL, old)
+
+
+def require_bit(hook, bit):
+    """A hook-on case that needs an RFC bit which hook lacks: skip, or
+    fail under TXTAP_REQUIRE_HOOK=1 (the kit's kernel carries the RFC)."""
+    if not hook or hook & bit:
+        return
+    why = (f"net.core.bypass_xmit_tap {hook:#x} has no bit {bit:#x}: "
+           f"{NO_RFC}, or TXTAP_HOOK_ON without it")
+    if env_bool("TXTAP_REQUIRE_HOOK"):
+        raise KsftFailEx(f"{why}; TXTAP_REQUIRE_HOOK=1")
+    raise KsftSkipEx(why)
+
+
 def set_hook(val):
     """Set the sysctl; the old value is restored when the case ends."""
     if not hook_available():
@@ -515,15 +552,15 @@ def txgen(cfg, mode, count, size=60, timeout=60):
     return summary
 
 
-def bypass_tx(cfg, mode, count, timeout=60, remote=False):
+def bypass_tx(cfg, mode, count, timeout=60, remote=False, ifname=None):
     """Send count marker frames with bypass_tx (packet, packet-bypass,
-    xsk-copy) from NETIF to the remote interface, or with remote from the
-    remote interface to NETIF."""
+    xsk-copy) from NETIF (or ifname) to the remote interface, or with
+    remote from the remote interface to NETIF."""
     if remote:
         argv = [cfg.remote.deploy(bypass_tx_bin()), "-i", cfg.remote_ifname,
                 "-D", cfg.dev["address"]]
     else:
-        argv = [bypass_tx_bin(), "-i", cfg.ifname,
+        argv = [bypass_tx_bin(), "-i", ifname or cfg.ifname,
                 "-D", cfg.remote_dev["address"]]
     argv += ["-m", mode, "-n", str(count), "-p", str(PORT)]
     what = f"bypass_tx -m {mode}{' (remote)' if remote else ''}"
@@ -575,6 +612,36 @@ def xdp_tx_attach(cfg, mode):
         raise KsftFailEx(f"cannot attach {XDP_BOUNCE} to {cfg.ifname} "
                          f"({mode}): {res.stderr.strip()}")
     defer(cmd, f"ip link set dev {cfg.ifname} {mode} off")
+
+
+# native XDP_REDIRECT into NETIF: the series selftest's xdp_redirect.bpf.o
+# redirects everything through its devmap redirect_dev (entry 0)
+
+XDP_REDIRECT = "xdp_redirect.bpf.o"
+REDIRECT_VETH = ("txtap-rd0", "txtap-rd1")
+
+
+def xdp_redirect_into(cfg):
+    """
+    A veth pair whose second end redirects, with xdp_redirect.bpf.o in
+    native mode, every frame into NETIF through the devmap bulk queue and
+    NETIF's ndo_xdp_xmit(); removed when the case ends. Returns the name of
+    the end to send into. NETIF needs a native XDP program of its own for
+    ndo_xdp_xmit() on most drivers (igb, virtio_net): attach one first.
+    """
+    obj = Path(os.environ.get("TXTAP_XDP_REDIRECT") or
+               TEST_DIR / "../../../net" / XDP_REDIRECT)
+    if not obj.is_file():
+        raise KsftFailEx(f"{XDP_REDIRECT} not built (make -C net)")
+    tx, rx = REDIRECT_VETH
+    cmd(f"ip link add {tx} type veth peer name {rx}")
+    defer(cmd, f"ip link del {tx}")
+    cmd(f"ip link set dev {tx} up")
+    cmd(f"ip link set dev {rx} up")
+    cmd(f"ip link set dev {rx} xdpdrv obj {obj} sec xdp")
+    value = " ".join(str(b) for b in cfg.ifindex.to_bytes(4, "little"))
+    cmd(f"bpftool map update name redirect_dev key 0 0 0 0 value {value}")
+    return tx
 
 
 ############################################################################

@@ -18,10 +18,18 @@ kernel logged no complaint ("protocol ... is buggy", WARN, BUG):
   AF_PACKET sendto()                 N        N
   AF_PACKET PACKET_QDISC_BYPASS      0        N
   AF_XDP copy mode                   0        N
-  AF_XDP zero-copy                   0        0 (no skb)
+  AF_XDP zero-copy                   0        N (bit 0x4, RFC: a copy)
+  native XDP_REDIRECT into NETIF     0        N (bit 0x8, RFC: a copy)
   generic XDP_TX                     0        N (bit 0x2; N back at remote)
   native XDP_TX                      0        0 (no skb; N back at remote)
   tcpdump, pktgen start_xmit         0        N
+  tcpdump, AF_XDP zero-copy          -        N (bit 0x4, RFC)
+
+The RFC cases (patches/rfc-net-next) skip on a kernel without its bits,
+or fail under TXTAP_REQUIRE_HOOK=1. Native XDP_REDIRECT: frames sent into
+a local veth pair are redirected by xdp_redirect.bpf.o (the series
+selftest's, on the far end, native) through a devmap into NETIF, which
+gets xdp_bounce.bpf.o so that its driver takes ndo_xdp_xmit() frames.
 
 The XDP_TX cases bounce N frames the remote endpoint sends to NETIF back
 with xdp_bounce.bpf.o; native XDP_TX skips on drivers without native XDP
@@ -31,8 +39,9 @@ must see every visible path's frames as ETH_P_IP with the right addresses.
 Environment (besides NETIF, LOCAL_V4, REMOTE_V4, REMOTE_TYPE, REMOTE_ARGS,
 see tools/testing/selftests/drivers/net/README.rst):
   TXTAP_NPKTS=N          frames per case (default 200)
-  TXTAP_HOOK_ON=MASK     sysctl value for "hook on" (default 3); pktgen's
-                         "hook on" is its flag TAP
+  TXTAP_HOOK_ON=MASK     sysctl value for "hook on" (default: every bit
+                         the kernel accepts, 15 with the RFC, else 3);
+                         pktgen's "hook on" is its flag TAP
   TXTAP_REQUIRE_HOOK=1   fail instead of skip the hook-on cases on a kernel
                          without net.core.bypass_xmit_tap
   KSFT_LIB=DIR           tools/testing/selftests of a kernel tree, when
@@ -50,10 +59,13 @@ from txtap_lib import HoldingTap, KernelLog, TapCounter, Tcpdump, Pktgen
 from txtap_lib import bypass_tx, driver_of, dst_ip, env_int, require_netif
 from txtap_lib import PORT, set_hook, xdp_tx_attach
 from txtap_lib import txgen, zc_refusal_reason
+from txtap_lib import BIT_XDP_XMIT, BIT_XSK_ZC, hook_mask_all, require_bit
+from txtap_lib import xdp_redirect_into
 from lib.py import KsftSkipEx, cmd, defer
 
 NPKTS = env_int("TXTAP_NPKTS", 200)
-HOOK_ON = env_int("TXTAP_HOOK_ON", 3)
+# every bit the kernel accepts: 15 with patches/rfc-net-next, else 3
+HOOK_ON = env_int("TXTAP_HOOK_ON", 0) or hook_mask_all()
 SEND_TIMEOUT = env_int("TXTAP_SEND_TIMEOUT", 60)
 NETIF_RX_DELAY_NS = env_int("TXTAP_NETIF_RX_DELAY_NS", 100000)
 
@@ -95,11 +107,23 @@ def xdp_tx(mode):
     return prepare
 
 
-def xsk_zc(cfg, n, _hook):
+def xsk_zc(cfg, n, hook):
     reason = zc_refusal_reason(cfg)
     if reason:
         raise KsftSkipEx(reason)
+    require_bit(hook, BIT_XSK_ZC)
     return lambda: txgen(cfg, "zc", n, timeout=SEND_TIMEOUT)["completed"]
+
+
+def xdp_redirect(cfg, n, hook):
+    """Frames sent into a local veth pair are redirected by a native XDP
+    program on its far end into NETIF (ndo_xdp_xmit(), no skb)."""
+    require_bit(hook, BIT_XDP_XMIT)
+    # the drivers take ndo_xdp_xmit() frames only with a program of their
+    # own; no native XDP (e1000, e1000e) -> SKIP
+    xdp_tx_attach(cfg, "xdpdrv")
+    veth = xdp_redirect_into(cfg)
+    return lambda: bypass_tx(cfg, "packet", n, SEND_TIMEOUT, ifname=veth)
 
 
 ############################################################################
@@ -169,7 +193,9 @@ CELLS = [
     ("af_packet_qdisc_bypass", packet("packet-bypass"),
      (0, 1, None), (1, 1, None)),
     ("af_xdp_copy", packet("xsk-copy"), (0, 1, None), (1, 1, None)),
-    ("af_xdp_zerocopy", xsk_zc, (0, 1, None), (0, 1, None)),
+    # without an skb: a copy for the taps, with the RFC's bits
+    ("af_xdp_zerocopy", xsk_zc, (0, 1, None), (1, 1, None)),
+    ("native_xdp_redirect", xdp_redirect, (0, 1, None), (1, 1, None)),
     # XDP runs before the receive taps: nothing is seen incoming
     ("generic_xdp_tx", xdp_tx("xdpgeneric"), (0, 1, 0), (1, 1, 0)),
     ("native_xdp_tx", xdp_tx("xdpdrv"), (0, 1, 0), (0, 1, 0)),
@@ -297,6 +323,8 @@ COOKED = [
     ("packet_bypass", packet("packet-bypass"), bypass_tx_addrs),
     ("xsk_copy", packet("xsk-copy"), bypass_tx_addrs),
     ("generic_xdp_tx", xdp_tx("xdpgeneric"), bounced_addrs),
+    ("xsk_zerocopy", xsk_zc, pktgen_addrs),
+    ("native_xdp_redirect", xdp_redirect, bypass_tx_addrs),
 ]
 
 
@@ -365,6 +393,9 @@ def cases():
                          pktgen("start_xmit"), (0, 1, None), tcpdump=True))
     ret.append(make_case("test_tcpdump_pktgen_start_xmit_hook_on", HOOK_ON,
                          pktgen("start_xmit"), (1, 1, None), tcpdump=True))
+    # and zero-copy AF_XDP, with the RFC
+    ret.append(make_case("test_tcpdump_af_xdp_zerocopy_hook_on", HOOK_ON,
+                         xsk_zc, (1, 1, None), tcpdump=True))
     ret += [make_holding_case(*h) for h in HOLDING]
     ret += [make_cooked_case(*c) for c in COOKED]
     ret.append(make_tcpdump_any_case("xsk-copy"))
