@@ -228,7 +228,8 @@ xdp_redirect_case()
 
 	read -ra idx <<< "$(le32 "$(ip netns exec "$NS_RX" \
 		cat /sys/class/net/veth2/ifindex)")"
-	ip -n "$NS_RX" link set dev veth1 xdpdrv obj xdp_redirect.bpf.o sec xdp &&
+	ip -n "$NS_RX" link set dev veth1 xdpdrv \
+		obj xdp_redirect.bpf.o sec xdp &&
 	ip netns exec "$NS_RX" bpftool map update name redirect_dev \
 		key 0 0 0 0 value "${idx[@]}"
 	check_err $? "cannot attach xdp_redirect.bpf.o to veth1 for veth2"
