@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from lib.py import KsftFailEx, KsftSkipEx
-from lib.py import bkg, cmd, defer, fd_read_timeout
+from lib.py import bkg, cmd, defer, fd_read_timeout, wait_file
 
 SYSCTL = "/proc/sys/net/core/bypass_xmit_tap"
 PGDIR = "/proc/net/pktgen"
@@ -535,6 +535,9 @@ def txgen(cfg, mode, count, size=60, timeout=60):
             "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
             "-j"]
     res = run(argv, timeout)
+    # a zero-copy txgen attaches and detaches an XDP program of its own
+    # where the driver needs one, which resets some drivers (igb)
+    wait_carrier(cfg.ifname)
     if res.returncode != 0:
         err = res.stderr.strip().splitlines()
         last = err[-1] if err else f"exit {res.returncode}"
@@ -611,7 +614,22 @@ def xdp_tx_attach(cfg, mode):
             raise KsftSkipEx(f"{drv}: no native XDP: {res.stderr.strip()}")
         raise KsftFailEx(f"cannot attach {XDP_BOUNCE} to {cfg.ifname} "
                          f"({mode}): {res.stderr.strip()}")
-    defer(cmd, f"ip link set dev {cfg.ifname} {mode} off")
+    defer(xdp_detach, cfg.ifname, mode)
+    wait_carrier(cfg.ifname)
+
+
+def wait_carrier(ifname, deadline=30):
+    """Wait for the carrier, as NetDrvEpEnv does at the start: attaching
+    or detaching a native XDP program resets some drivers (igb: close and
+    open), and frames sent before the link is back up are dropped by
+    __dev_direct_xmit() (seen: the next case's 200 AF_XDP frames, 26 sent)."""
+    wait_file(f"/sys/class/net/{ifname}/carrier",
+              lambda x: x.strip() == "1", deadline=deadline)
+
+
+def xdp_detach(ifname, mode):
+    cmd(f"ip link set dev {ifname} {mode} off")
+    wait_carrier(ifname)
 
 
 # native XDP_REDIRECT into NETIF: the series selftest's xdp_redirect.bpf.o
