@@ -24,6 +24,7 @@
 #include "../lib/pkt.h"
 #include "../lib/range.h"
 #include "../lib/rate.h"
+#include "../lib/rxstats.h"
 #include "../lib/sender.h"
 #include "../lib/stats.h"
 #include "../lib/xsock.h"
@@ -1250,6 +1251,192 @@ static void t_ring_helpers_zeroed(struct tctx *t)
 	CHECK(t, !xsock_ring_prod_zeroed(&p) && !xsock_ring_cons_zeroed(&c));
 }
 
+/* ---- receiver accounting (lib/rxstats.c) ---- */
+
+static void rx_feed(struct rx_seq *s, const uint32_t *seqs, size_t n, uint64_t tx_us)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rx_seq_add(s, seqs[i], tx_us);
+}
+
+static void t_rx_seq_loss_dup_reorder(struct tctx *t)
+{
+	static struct rx_seq s;
+	static const uint32_t mixed[] = { 0, 1, 3, 2, 2, 5, 4, 1, 9, 6 };
+	uint32_t i;
+
+	/* In order with one gap of 3. */
+	rx_seq_init(&s);
+	for (i = 0; i <= 20; i++)
+		if (i < 10 || i > 12)
+			rx_seq_add(&s, i, 1000);
+	CHECK(t, s.received == 18 && s.lost == 3 && s.duplicates == 0 &&
+	      s.reordered == 0 && s.restarts == 0);
+	CHECK(t, s.first_seq == 0 && s.last_seq == 20 && s.highest == 20);
+
+	/* 3 before 2: late, fills its gap; second 2 and 1: duplicates; 6 after
+	 * 9: late by 3; 7 and 8 never come. */
+	rx_seq_init(&s);
+	rx_feed(&s, mixed, sizeof(mixed) / sizeof(mixed[0]), 1000);
+	CHECK(t, s.received == 10);
+	CHECK(t, s.lost == 2);
+	CHECK(t, s.duplicates == 2);
+	CHECK(t, s.reordered == 3);
+	CHECK(t, s.max_displacement == 3);
+	CHECK(t, s.restarts == 0 && s.last_seq == 6 && s.highest == 9);
+
+	/* The receiver starts late: a frame earlier than the first one seen
+	 * extends the range (9 is lost, 8 is late by 3). */
+	rx_seq_init(&s);
+	rx_seq_add(&s, 10, 1000);
+	rx_seq_add(&s, 11, 1000);
+	rx_seq_add(&s, 8, 1000);
+	CHECK(t, s.lost == 1 && s.reordered == 1 && s.max_displacement == 3 &&
+	      s.stream_first == 8);
+}
+
+static void t_rx_seq_wrap_restart(struct tctx *t)
+{
+	static struct rx_seq s;
+	static const uint32_t wrap[] = { 0xfffffffdu, 0xfffffffeu, 0xffffffffu, 0, 1,
+					 0xfffffffeu, 3, 2 };
+	uint32_t i;
+
+	/* 2^32 - 1 -> 0 is one step; a duplicate and a late frame across it. */
+	rx_seq_init(&s);
+	rx_feed(&s, wrap, sizeof(wrap) / sizeof(wrap[0]), 1000);
+	CHECK(t, s.received == 8 && s.lost == 0 && s.duplicates == 1 &&
+	      s.reordered == 1 && s.max_displacement == 1 && s.restarts == 0);
+
+	/* The sender starts again at 0, later: a new stream, not 10 duplicates. */
+	rx_seq_init(&s);
+	for (i = 0; i < 100; i++)
+		rx_seq_add(&s, i, 1000);
+	for (i = 0; i < 10; i++)
+		rx_seq_add(&s, i, 2000);
+	CHECK(t, s.restarts == 1 && s.duplicates == 0 && s.lost == 0 &&
+	      s.reordered == 0 && s.highest == 9);
+	/* Frames without a send time cannot tell: duplicates. */
+	rx_seq_init(&s);
+	for (i = 0; i < 100; i++)
+		rx_seq_add(&s, i, 0);
+	for (i = 0; i < 10; i++)
+		rx_seq_add(&s, i, 0);
+	CHECK(t, s.restarts == 0 && s.duplicates == 10);
+	/* A frame RX_SEQ_WINDOW or more behind starts a new stream too. */
+	rx_seq_init(&s);
+	rx_seq_add(&s, 5, 0);
+	rx_seq_add(&s, 5 + RX_SEQ_WINDOW, 0);
+	CHECK(t, s.lost == RX_SEQ_WINDOW - 1);
+	rx_seq_add(&s, 5, 0);
+	rx_seq_add(&s, 6, 0);
+	CHECK(t, s.restarts == 1 && s.duplicates == 0 && s.highest == 6 &&
+	      s.lost == RX_SEQ_WINDOW - 1);
+	/* A jump past the window forgets the window: no false duplicate. */
+	rx_seq_init(&s);
+	rx_seq_add(&s, 0, 0);
+	rx_seq_add(&s, 1, 0);
+	rx_seq_add(&s, 1 + RX_SEQ_WINDOW, 0);
+	rx_seq_add(&s, 2 + RX_SEQ_WINDOW, 0);
+	CHECK(t, s.duplicates == 0 && s.lost == RX_SEQ_WINDOW - 1);
+	rx_seq_add(&s, 3, 0);	/* late, inside the window: reordered */
+	CHECK(t, s.reordered == 1 && s.duplicates == 0 && s.lost == RX_SEQ_WINDOW - 2);
+}
+
+static void t_rx_pktgen_offset(struct tctx *t)
+{
+	uint8_t f[2048];
+	struct pkt_layout lay;
+	struct pkt_spec s;
+
+	default_spec(&s, AF_INET, false, 60);
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+	CHECK(t, pktgen_hdr_offset(f, 60) == lay.payload_off);
+	CHECK(t, pktgen_hdr_offset(f, lay.payload_off + PKTGEN_HDR_LEN - 1) == -1);
+	f[lay.payload_off + 3] ^= 1;
+	CHECK(t, pktgen_hdr_offset(f, 60) == -1);
+	default_spec(&s, AF_INET6, true, 128);
+	CHECK(t, pkt_build(&s, f, sizeof(f), &lay) == 0);
+	CHECK(t, pktgen_hdr_offset(f, 128) == lay.payload_off);
+	f[12] = 0x08;
+	f[13] = 0x06;	/* ARP */
+	CHECK(t, pktgen_hdr_offset(f, 128) == -1);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void t_lat_hist_percentiles(struct tctx *t)
+{
+	static const double ps[] = { 1, 50, 90, 99, 99.9, 100 };
+	static struct lat_hist h;
+	static int64_t v[20011];
+	uint64_t x = 88172645463325252ull, lo, hi, plo, phi;
+	double sum = 0;
+	size_t n = sizeof(v) / sizeof(v[0]), i;
+	unsigned int b;
+
+	/* Bucket edges are contiguous and each bucket holds its own range. */
+	plo = phi = 0;
+	for (b = 0; b < LAT_BUCKETS - 1; b++) {
+		lat_bucket_edges(b, &lo, &hi);
+		if (b)
+			CHECK(t, lo == phi && lo > plo);
+		CHECK(t, lat_bucket((int64_t)lo * 1000) == b);
+		CHECK(t, lat_bucket((int64_t)hi * 1000 - 1) == b);
+		CHECK(t, hi - lo == 1 || (hi - lo) * 64 <= lo);
+		plo = lo;
+		phi = hi;
+	}
+	CHECK(t, lat_bucket(INT64_MAX) == LAT_BUCKETS - 1 && lat_bucket(-5) == 0);
+
+	/* Log-uniform values from 100 ns to ~100 s against a sorted copy. */
+	lat_hist_init(&h);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v[i] = (int64_t)(100ull << (x % 30)) + (int64_t)(x >> 40) % 1000;
+		lat_hist_add(&h, v[i]);
+		sum += (double)v[i];
+	}
+	qsort(v, n, sizeof(v[0]), cmp_i64);
+	CHECK(t, h.n == n && h.min_ns == v[0] && h.max_ns == v[n - 1]);
+	CHECK(t, h.sum_ns == sum && h.negative == 0);
+	for (i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+		size_t rank = (size_t)((ps[i] * (double)n + 99.999) / 100.0);
+		int64_t exact, got, width;
+
+		if (rank < 1)
+			rank = 1;
+		exact = v[rank - 1];
+		got = lat_hist_percentile(&h, ps[i]);
+		width = exact / 1000 < 128 ? 1000 : exact / 64 + 1000;
+		if (got < exact || got - exact > width)
+			fprintf(stderr, "  p%g: exact %lld, histogram %lld\n", ps[i],
+				(long long)exact, (long long)got);
+		CHECK(t, got >= exact && got - exact <= width);
+	}
+	CHECK(t, lat_hist_percentile(&h, 100) == v[n - 1]);
+
+	/* Exact values in the 1 us range; negative ones counted apart. */
+	lat_hist_init(&h);
+	for (i = 1; i <= 100; i++)
+		lat_hist_add(&h, (int64_t)i * 1000);
+	CHECK(t, lat_hist_percentile(&h, 99) == 100000);
+	CHECK(t, lat_hist_percentile(&h, 50) == 51000);	/* 50 us's bucket: [50, 51) */
+	lat_hist_add(&h, -3000);
+	CHECK(t, h.negative == 1 && h.min_ns == -3000);
+	lat_hist_init(&h);
+	CHECK(t, lat_hist_percentile(&h, 99) == 0);
+}
+
 int main(void)
 {
 	struct tctx t = { 0 };
@@ -1280,6 +1467,10 @@ int main(void)
 	run(&t, "pcap file format", t_pcap_format);
 	run(&t, "pcap record without bytes (fuzz: pcap)", t_pcap_empty_record);
 	run(&t, "json summary", t_json);
+	run(&t, "rx seq: loss, duplicates, reordering, late start", t_rx_seq_loss_dup_reorder);
+	run(&t, "rx seq: wrap at 2^32, sender restart, window", t_rx_seq_wrap_restart);
+	run(&t, "rx: pktgen header found in ipv4, vlan + ipv6", t_rx_pktgen_offset);
+	run(&t, "latency histogram: edges, percentiles vs sorted reference", t_lat_hist_percentiles);
 	run(&t, "ring struct zero-init regression (libxdp 1.3.1)", t_ring_zero_init);
 	run(&t, "ring zero helpers", t_ring_helpers_zeroed);
 
