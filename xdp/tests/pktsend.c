@@ -4,6 +4,13 @@
  * sendmmsg() loop sending the same frames txgen sends by default.
  *
  *   pktsend --dev IF [--count N] [--duration S] [--size B] [--batch N]
+ *           [--seq LIST]
+ *
+ * --seq sends the listed sequence numbers in that order ("0-49,52-99,50,
+ * 60"), for receiver tests that need loss, duplicates or reordering; every
+ * frame of the list carries the same send time, taken at the start, as if
+ * the list were a reordered stream (a late or duplicated frame keeps its
+ * original's time).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +31,13 @@
 #include "../lib/range.h"
 
 #define MAX_BATCH 1024
+#define MAX_SEQ_RANGES 64
+
+struct seq_list {
+	unsigned int n;
+	uint32_t lo[MAX_SEQ_RANGES], hi[MAX_SEQ_RANGES];
+	uint64_t total;
+};
 
 struct send_opts {
 	const char *dev;
@@ -33,6 +47,7 @@ struct send_opts {
 	uint32_t batch;
 	bool qdisc_bypass;
 	struct range dst_mac;
+	const char *seq;
 };
 
 static const struct param_def defs[] = {
@@ -50,6 +65,8 @@ static const struct param_def defs[] = {
 	  NULL, NULL, "set PACKET_QDISC_BYPASS" },
 	{ "dst-mac", 0, PARAM_MAC, offsetof(struct send_opts, dst_mac), 0, 0, NULL,
 	  "MAC", "destination MAC (default ff:ff:ff:ff:ff:ff)" },
+	{ "seq", 0, PARAM_STRING, offsetof(struct send_opts, seq), 0, 0, NULL,
+	  "LIST", "send these sequence numbers in order: N or N-M, comma-separated" },
 };
 
 static volatile sig_atomic_t stop;
@@ -58,6 +75,57 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* "N[-M][,...]" into l; returns 0 or -1 with err set. */
+static int seq_list_parse(const char *str, struct seq_list *l, char *err, size_t errlen)
+{
+	const char *p = str;
+	unsigned long long lo, hi;
+	char *end;
+
+	memset(l, 0, sizeof(*l));
+	for (;;) {
+		if (l->n == MAX_SEQ_RANGES || *p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		lo = strtoull(p, &end, 10);
+		hi = lo;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				goto bad;
+			hi = strtoull(end + 1, &end, 10);
+		}
+		if (errno || hi > UINT32_MAX || lo > hi)
+			goto bad;
+		l->lo[l->n] = (uint32_t)lo;
+		l->hi[l->n++] = (uint32_t)hi;
+		l->total += hi - lo + 1;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			goto bad;
+		p = end + 1;
+	}
+bad:
+	snprintf(err, errlen, "--seq: '%s' is not a list of at most %d N or N-M "
+		 "(N <= M < 2^32)", str, MAX_SEQ_RANGES);
+	return -1;
+}
+
+/* The pos-th number of the list. */
+static uint32_t seq_list_at(const struct seq_list *l, uint64_t pos)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++) {
+		uint64_t len = (uint64_t)l->hi[i] - l->lo[i] + 1;
+
+		if (pos < len)
+			return (uint32_t)(l->lo[i] + pos);
+		pos -= len;
+	}
+	return 0;
 }
 
 static uint64_t mono_ns(void)
@@ -82,6 +150,8 @@ int main(int argc, char **argv)
 	struct pkt_spec spec;
 	struct pkt_vars v;
 	struct ifinfo ifi;
+	struct seq_list sl;
+	struct timespec rt;
 	uint64_t sent = 0, t0, end;
 	enum params_result pr;
 	unsigned int i, n;
@@ -98,6 +168,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pktsend: error: %s\n",
 			pr == PARAMS_ERROR ? err : "--dev IFACE is required");
 		return 2;
+	}
+	if (o.seq && (o.count || o.duration)) {
+		fprintf(stderr, "pktsend: error: --seq sends its list: no --count or --duration\n");
+		return 2;
+	}
+	if (o.seq) {
+		if (seq_list_parse(o.seq, &sl, err, sizeof(err))) {
+			fprintf(stderr, "pktsend: error: %s\n", err);
+			return 2;
+		}
+		o.count = sl.total;
 	}
 	if (ifinfo_get(o.dev, &ifi, err, sizeof(err))) {
 		fprintf(stderr, "pktsend: error: %s\n", err);
@@ -148,19 +229,19 @@ int main(int argc, char **argv)
 
 	t0 = mono_ns();
 	end = o.duration ? t0 + (uint64_t)o.duration * 1000000000ull : 0;
+	clock_gettime(CLOCK_REALTIME, &rt);
 	while (!stop && (!o.count || sent < o.count)) {
-		struct timespec rt;
-
 		if (end && mono_ns() >= end)
 			break;
 		n = o.batch;
 		if (o.count && o.count - sent < n)
 			n = (unsigned int)(o.count - sent);
-		clock_gettime(CLOCK_REALTIME, &rt);
+		if (!o.seq)
+			clock_gettime(CLOCK_REALTIME, &rt);
 		v.tv_sec = (uint32_t)rt.tv_sec;
 		v.tv_usec = (uint32_t)(rt.tv_nsec / 1000);
 		for (i = 0; i < n; i++) {
-			v.seq = (uint32_t)(sent + i);
+			v.seq = o.seq ? seq_list_at(&sl, sent + i) : (uint32_t)(sent + i);
 			pkt_patch(frames[i], &tmpl, &v, 0);
 		}
 		ret = sendmmsg(fd, msgs, n, 0);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Host test for txgen: two network namespaces joined by a veth pair; txgen
-# sends in one, rxcount (an AF_PACKET receiver) counts at the peer.
+# sends in one, txrecv (the AF_PACKET receiver) counts at the peer.
 # Needs root, veth and AF_XDP; exits 4 (skip) without them.
 # Output: "ok N - name" / "not ok N - name" lines and a final
 # "N passed, N failed, N skipped" line. Exit 1 if anything failed.
@@ -11,7 +11,8 @@ set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TXGEN=${TXGEN:-$HERE/../txgen}
-RXCOUNT=${RXCOUNT:-$HERE/rxcount}
+TXRECV=${TXRECV:-$HERE/../txrecv}
+PKTSEND=${PKTSEND:-$HERE/pktsend}
 N=10000
 T=20	# per-command timeout, seconds
 
@@ -23,7 +24,8 @@ skip_all() {
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 [ -x "$TXGEN" ] || { echo "missing $TXGEN (run make)"; exit 1; }
-[ -x "$RXCOUNT" ] || { echo "missing $RXCOUNT (run make)"; exit 1; }
+[ -x "$TXRECV" ] || { echo "missing $TXRECV (run make)"; exit 1; }
+[ -x "$PKTSEND" ] || { echo "missing $PKTSEND (run make)"; exit 1; }
 
 to() { timeout 10 "$@"; }	# every setup command is bounded too
 
@@ -88,11 +90,14 @@ txa() { timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" "$@"; }
 # Extract a numeric or string field from a one-line JSON object.
 jget() { sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"; }
 
-# Start rxcount at the peer and wait (bounded) until it is listening.
+# Start txrecv at the peer and wait (bounded) until it is listening.
+# rx_start COUNT [txrecv options]; COUNT "-" for none.
 rx_start() {
+	local count=$1; shift
 	rm -f "$WORK/ready" "$WORK/rx.json"
-	timeout $((T + 5)) ip netns exec "$NSB" "$RXCOUNT" --dev "$VB" \
-		--count "$1" --timeout "$T" --ready-file "$WORK/ready" \
+	[ "$count" = - ] || set -- --count "$count" "$@"
+	timeout $((T + 5)) ip netns exec "$NSB" "$TXRECV" --dev "$VB" \
+		--duration "$T" --json --ready-file "$WORK/ready" "$@" \
 		>"$WORK/rx.json" 2>"$WORK/rx.err" &
 	RXPID=$!
 	for _ in $(seq 100); do
@@ -117,8 +122,13 @@ if rx_start $N; then
 	grep 'warning' "$WORK/tx.err" >"$WORK/tx.err.warn"
 	rx_wait
 	if [ $TXRC -eq 0 ] && [ $RXRC -eq 0 ] &&
-	   [ "$(jget "$RX" received)" = $N ] && [ "$(jget "$RX" missing)" = 0 ] &&
+	   [ "$(jget "$RX" received)" = $N ] && [ "$(jget "$RX" lost)" = 0 ] &&
+	   [ "$(jget "$RX" duplicates)" = 0 ] && [ "$(jget "$RX" restarts)" = 0 ] &&
 	   [ "$(jget "$RX" reordered)" = 0 ] && [ "$(jget "$RX" last_seq)" = $((N - 1)) ] &&
+	   [ "$(jget "$RX" first_seq)" = 0 ] && [ "$(jget "$RX" timed)" = $N ] &&
+	   [ "$(jget "$RX" latency_negative)" = 0 ] &&
+	   awk -v a="$(jget "$RX" lat_min_us)" -v b="$(jget "$RX" lat_p99_us)" \
+	       -v c="$(jget "$RX" lat_max_us)" 'BEGIN { exit !(a >= 0 && a <= b && b <= c) }' &&
 	   [ "$(jget "$TX" sent)" = $N ] && [ "$(jget "$TX" completed)" = $N ] &&
 	   [ "$(jget "$TX" mode)" = copy ] && [ "$(jget "$RX" host)" = $N ] &&
 	   [ "$(jget "$TX" dst_mac)" = "$MACB" ] &&
@@ -126,7 +136,7 @@ if rx_start $N; then
 		ok "copy mode: $N sent, $N received at the peer in order"
 	else
 		not_ok "copy mode: $N sent, $N received at the peer in order" \
-			"txgen rc=$TXRC $TX" "rxcount rc=$RXRC $RX" "$(cat "$WORK/tx.err")"
+			"txgen rc=$TXRC $TX" "txrecv rc=$RXRC $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
 	not_ok "copy mode: receiver did not become ready" "$(cat "$WORK/rx.err")"
@@ -189,7 +199,7 @@ if rx_start 2000; then
 	TX=$(txa --mode copy --count 2000 --ipv6 --vlan 5 --size 128 \
 		--src-port 1000-1999 --dst-ip 2001:2::10-2001:2::1f --json 2>"$WORK/tx.err"); TXRC=$?
 	rx_wait
-	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = 2000 ] && [ "$(jget "$RX" missing)" = 0 ]; then
+	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = 2000 ] && [ "$(jget "$RX" lost)" = 0 ]; then
 		ok "ipv6 + vlan + ranges: 2000 received in order"
 	else
 		not_ok "ipv6 + vlan + ranges: 2000 received in order" "txgen rc=$TXRC $TX" "rx $RX"
@@ -222,13 +232,85 @@ if rx_start $N; then
 		--dst-port 1-50000 --count $N --json 2>"$WORK/tx.err"); TXRC=$?
 	rx_wait
 	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = $N ] &&
-	   [ "$(jget "$RX" missing)" = 0 ] && [ "$(jget "$TX" completed)" = $N ]; then
+	   [ "$(jget "$RX" lost)" = 0 ] && [ "$(jget "$TX" completed)" = $N ]; then
 		ok "$name"
 	else
 		not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
 	not_ok "$name: receiver did not become ready"
+fi
+
+# 5c. The receiver's accounting on crafted sequences (tests/pktsend --seq:
+# one send time for the whole list, as a reordered stream has): exact loss,
+# duplicates, reordering; 2^32 - 1 -> 0 is one step; a sender that starts
+# again later is a restart, not duplicates.
+# rx_case NAME COUNT "KEY=VALUE..." SEQLIST [SEQLIST...]: one pktsend per list.
+rx_case() {
+	local name=$1 count=$2 want=$3 kv bad= rc list
+	shift 3
+	if ! rx_start "$count"; then
+		not_ok "txrecv: $name: receiver did not become ready" "$(cat "$WORK/rx.err")"
+		return
+	fi
+	for list in "$@"; do
+		timeout $T ip netns exec "$NSA" "$PKTSEND" --dev "$VA" --dst-mac "$MACB" \
+			--batch 16 --seq "$list" >/dev/null 2>>"$WORK/tx.err" || bad+=" pktsend failed"
+	done
+	rx_wait
+	for kv in $want; do
+		[ "$(jget "$RX" "${kv%%=*}")" = "${kv#*=}" ] || bad+=" want $kv"
+	done
+	if [ $RXRC -eq 0 ] && [ -z "$bad" ]; then
+		ok "txrecv: $name"
+	else
+		not_ok "txrecv: $name" "rc=$RXRC$bad" "$RX" "$(cat "$WORK/rx.err")"
+	fi
+}
+: >"$WORK/tx.err"
+rx_case "200 in order: lost 0, duplicates 0, reordered 0" 200 \
+	"received=200 lost=0 duplicates=0 reordered=0 max_displacement=0 restarts=0 first_seq=0 last_seq=199 host=200 timed=200 latency_negative=0" \
+	0-199
+rx_case "gaps 50-51 filled late, 60-61 twice, 200-204 lost" 207 \
+	"received=207 lost=5 duplicates=2 reordered=2 max_displacement=49 restarts=0 first_seq=0 last_seq=209 highest_seq=209" \
+	0-49,52-99,50,51,60,61,100-199,205-209
+rx_case "across 2^32: one late, one duplicate, one lost" 11 \
+	"received=11 lost=1 duplicates=1 reordered=1 max_displacement=3 restarts=0 first_seq=4294967290 last_seq=1 highest_seq=4" \
+	4294967290-4294967295,2-4,4294967295,1
+rx_case "a sender restart: a new stream, no duplicates" 110 \
+	"received=110 lost=0 duplicates=0 reordered=0 restarts=1 highest_seq=9" \
+	0-99 0-9
+
+# 5d. Stops: SIGTERM ends the run with the report (exit 0 without --count);
+# --duration with a --count not reached exits 1, complete false.
+if rx_start -; then
+	timeout $T ip netns exec "$NSA" "$PKTSEND" --dev "$VA" --dst-mac "$MACB" \
+		--seq 0-299 >/dev/null 2>"$WORK/tx.err"
+	kill -TERM "$RXPID"
+	rx_wait
+	if [ $RXRC -eq 0 ] && [ "$(jget "$RX" received)" = 300 ] &&
+	   [ "$(jget "$RX" complete)" = true ] &&
+	   grep -q '^summary: .*: 300 pktgen frames in ' "$WORK/rx.err" &&
+	   grep -q '^summary: seq 0\.\.299: lost 0, duplicates 0, reordered 0 (max displacement 0), restarts 0$' "$WORK/rx.err"; then
+		ok "txrecv: SIGTERM: the report of the 300 frames received, exit 0"
+	else
+		not_ok "txrecv: SIGTERM: the report of the 300 frames received" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
+	fi
+else
+	not_ok "txrecv: SIGTERM: receiver did not become ready" "$(cat "$WORK/rx.err")"
+fi
+if rx_start 1000 --duration 1; then
+	timeout $T ip netns exec "$NSA" "$PKTSEND" --dev "$VA" --dst-mac "$MACB" \
+		--seq 0-9 >/dev/null 2>"$WORK/tx.err"
+	rx_wait
+	if [ $RXRC -eq 1 ] && [ "$(jget "$RX" received)" = 10 ] &&
+	   [ "$(jget "$RX" complete)" = false ]; then
+		ok "txrecv: --duration before --count: exit 1, 10 received, complete false"
+	else
+		not_ok "txrecv: --duration before --count: exit 1" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
+	fi
+else
+	not_ok "txrecv: --duration: receiver did not become ready" "$(cat "$WORK/rx.err")"
 fi
 
 # 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%). Timing on
@@ -373,6 +455,30 @@ if command -v setpriv >/dev/null; then
 		--inh-caps=-all --bounding-set=-all "$TXGEN" --dev "$VA" --count 1
 else
 	skip "bad input: missing privileges" "setpriv not installed"
+fi
+
+# 9b. txrecv's bad input: exit 2, one "txrecv: error:" line, nothing on stdout.
+rx_bad() {
+	local name=$1 out rc; shift
+	out=$(timeout $T ip netns exec "$NSB" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
+	   grep -q "^txrecv: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
+		ok "txrecv bad input: $name -> $out"
+	else
+		not_ok "txrecv bad input: $name" "rc=$rc" "$out"
+	fi
+}
+rx_bad "no --dev" "$TXRECV" --count 1
+rx_bad "unknown interface" "$TXRECV" --dev nosuch$SUF
+rx_bad "--count 0" "$TXRECV" --dev "$VB" --count 0
+rx_bad "--duration 0" "$TXRECV" --dev "$VB" --duration 0
+rx_bad "unknown option" "$TXRECV" --dev "$VB" --frobnicate
+rx_bad "unwritable ready file" "$TXRECV" --dev "$VB" --count 1 --ready-file "$WORK/no/such/dir"
+if command -v setpriv >/dev/null; then
+	rx_bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$TXRECV" --dev "$VB" --count 1
+else
+	skip "txrecv bad input: missing privileges" "setpriv not installed"
 fi
 
 # 10. The device goes down during a run: one error line naming it, exit 1.
