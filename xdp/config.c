@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "lib/mix.h"
+#include "lib/pcap.h"
 #include "lib/pkt.h"
 
 #define OFF(f) offsetof(struct txgen_config, f)
@@ -18,9 +20,13 @@ static const struct param_enum attach_vals[] = {
 	{ "none", ATTACH_NONE }, { NULL, 0 },
 };
 
+static const struct param_enum size_names[] = {
+	{ "imix", SIZE_IMIX }, { NULL, 0 },
+};
+
 enum {
 	OPT_DEV, OPT_QUEUE, OPT_QUEUES, OPT_MODE, OPT_ATTACH, OPT_COUNT,
-	OPT_DURATION, OPT_RATE, OPT_BURST, OPT_SIZE, OPT_IPV6, OPT_VLAN,
+	OPT_DURATION, OPT_RATE, OPT_BURST, OPT_SIZE, OPT_WEIGHTS, OPT_REPLAY, OPT_LOOP, OPT_IPV6, OPT_VLAN,
 	OPT_SRC_MAC, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_RANDOM, OPT_BATCH, OPT_RING_SIZE, OPT_FRAME_SIZE,
 	OPT_NO_NEED_WAKEUP, OPT_BUSY_POLL, OPT_SHARED_UMEM, OPT_JSON, OPT_PCAP,
@@ -46,8 +52,16 @@ static const struct param_def defs[OPT_NUM] = {
 		       "limit to RATE: pps (100k, 100kpps, 1Mpps) or bit/s of L2 frame bytes (100Mbit)" },
 	[OPT_BURST] = { "burst", 0, PARAM_U32, OFF(burst), 1, 65536, NULL, "N",
 			"with --rate, most packets sent back to back (default = batch)" },
-	[OPT_SIZE] = { "size", 's', PARAM_U32, OFF(size), 0, 65535, NULL, "BYTES",
-		       "frame size without FCS, 60..MTU+14 (default 60, or minimum for IPv6/VLAN)" },
+	[OPT_SIZE] = { "size", 's', PARAM_U32_LIST, OFF(sizes), 0, 65535, size_names,
+		       "BYTES[,BYTES...]|imix",
+		       "frame size without FCS, 60..MTU+14 (default 60, or minimum for IPv6/VLAN); a list sends a mix (see --weights); imix = 64,576,1500 weighted 7,4,1" },
+	[OPT_WEIGHTS] = { "weights", 0, PARAM_U32_LIST, OFF(weights), 1, MIX_MAX_WEIGHT, NULL,
+			  "W[,W...]",
+			  "with a --size list, one weight per size: exactly these ratios, in a fixed interleaved order (default all 1)" },
+	[OPT_REPLAY] = { "replay", 0, PARAM_STRING, OFF(replay), 0, 0, NULL, "FILE",
+			 "send the frames of a classic pcap file (Ethernet, whole frames) as they are, in file order" },
+	[OPT_LOOP] = { "loop", 0, PARAM_U32, OFF(loop), 0, UINT32_MAX, NULL, "N",
+		       "with --replay, send the file N times; 0 = until stopped (default 1)" },
 	[OPT_IPV6] = { "ipv6", '6', PARAM_FLAG, OFF(ipv6), 0, 0, NULL, NULL,
 		       "send IPv6/UDP instead of IPv4/UDP" },
 	[OPT_VLAN] = { "vlan", 0, PARAM_U32, OFF(vlan), 0, 4095, NULL, "ID",
@@ -110,6 +124,7 @@ static void set_defaults(struct txgen_config *c)
 	c->ring_size = 2048;
 	c->frame_size = 4096;
 	c->pcap_sample = 1;
+	c->loop = 1;
 	c->dst_mac.lo = c->dst_mac.hi = 0xffffffffffffULL;
 	c->src_port.lo = c->src_port.hi = 9;
 	c->dst_port.lo = c->dst_port.hi = 9;
@@ -137,11 +152,92 @@ static bool is_pow2(uint32_t v)
 	return v && !(v & (v - 1));
 }
 
+/* --replay sends the file's frames unchanged: nothing may shape them. */
+static int check_replay_args(struct txgen_config *c, const bool *seen,
+			     char *err, size_t errlen)
+{
+	static const int frame_opts[] = {
+		OPT_SIZE, OPT_WEIGHTS, OPT_IPV6, OPT_VLAN, OPT_SRC_MAC, OPT_DST_MAC,
+		OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT, OPT_DST_PORT, OPT_RANDOM,
+	};
+	size_t i;
+
+	if (!c->replay) {
+		if (seen[OPT_LOOP]) {
+			snprintf(err, errlen, "--loop needs --replay FILE");
+			return -1;
+		}
+		return 0;
+	}
+	for (i = 0; i < sizeof(frame_opts) / sizeof(frame_opts[0]); i++) {
+		if (seen[frame_opts[i]]) {
+			snprintf(err, errlen,
+				 "--%s conflicts with --replay, which sends the file's frames as they are",
+				 defs[frame_opts[i]].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Fills nsizes and size (the first); checks every size and the weights. */
+static int check_sizes(struct txgen_config *c, const bool *seen, char *err,
+		       size_t errlen)
+{
+	int fam = c->ipv6 ? AF_INET6 : AF_INET;
+	uint32_t i, j, min = pkt_min_len(fam, c->has_vlan), s;
+
+	if (!seen[OPT_SIZE]) {
+		c->sizes.n = 1;
+		c->sizes.v[0] = min;
+	} else if (c->sizes.n == 0) {	/* --size imix */
+		c->sizes.n = MIX_IMIX_N;
+		memcpy(c->sizes.v, mix_imix_sizes, sizeof(mix_imix_sizes));
+		if (!seen[OPT_WEIGHTS]) {
+			c->weights.n = MIX_IMIX_N;
+			memcpy(c->weights.v, mix_imix_weights, sizeof(mix_imix_weights));
+		}
+	}
+	c->nsizes = c->sizes.n;
+	c->size = c->sizes.v[0];
+	if (seen[OPT_WEIGHTS] && c->nsizes < 2) {
+		snprintf(err, errlen, "--weights needs a --size list of two or more sizes");
+		return -1;
+	}
+	if (seen[OPT_WEIGHTS] && c->weights.n != c->nsizes) {
+		snprintf(err, errlen, "--weights gives %u weight%s for %u sizes",
+			 c->weights.n, c->weights.n == 1 ? "" : "s", c->nsizes);
+		return -1;
+	}
+	for (i = 0; i < c->nsizes; i++) {
+		s = c->sizes.v[i];
+		if (s < PKT_MIN_FRAME) {
+			snprintf(err, errlen, "--size %u is below the minimum frame size of %u bytes",
+				 s, PKT_MIN_FRAME);
+			return -1;
+		}
+		if (s < min) {
+			snprintf(err, errlen,
+				 "--size %u is too small for %s%s/UDP plus the 16-byte pktgen header (minimum %u)",
+				 s, c->ipv6 ? "IPv6" : "IPv4", c->has_vlan ? "+VLAN" : "", min);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (c->sizes.v[j] == s) {
+				snprintf(err, errlen, "--size lists %u twice (give it a larger --weights instead)", s);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 enum params_result config_parse(struct txgen_config *c, int argc,
 				char *const argv[], char *err, size_t errlen)
 {
 	bool seen[OPT_NUM];
 	enum params_result r;
+	uint32_t i;
 	int fam;
 
 	set_defaults(c);
@@ -171,20 +267,8 @@ enum params_result config_parse(struct txgen_config *c, int argc,
 			 c->ipv6 ? "IPv6" : "IPv4");
 		return PARAMS_ERROR;
 	}
-	if (!c->has_size)
-		c->size = pkt_min_len(fam, c->has_vlan);
-	if (c->size < PKT_MIN_FRAME) {
-		snprintf(err, errlen, "--size %u is below the minimum frame size of %u bytes",
-			 c->size, PKT_MIN_FRAME);
+	if (check_replay_args(c, seen, err, errlen) || check_sizes(c, seen, err, errlen))
 		return PARAMS_ERROR;
-	}
-	if (c->size < pkt_min_len(fam, c->has_vlan)) {
-		snprintf(err, errlen,
-			 "--size %u is too small for %s%s/UDP plus the 16-byte pktgen header (minimum %u)",
-			 c->size, c->ipv6 ? "IPv6" : "IPv4",
-			 c->has_vlan ? "+VLAN" : "", pkt_min_len(fam, c->has_vlan));
-		return PARAMS_ERROR;
-	}
 	if (!is_pow2(c->ring_size)) {
 		snprintf(err, errlen, "--ring-size %u is not a power of two", c->ring_size);
 		return PARAMS_ERROR;
@@ -194,10 +278,12 @@ enum params_result config_parse(struct txgen_config *c, int argc,
 			 c->frame_size);
 		return PARAMS_ERROR;
 	}
-	if (c->size > c->frame_size) {
-		snprintf(err, errlen, "--size %u does not fit in --frame-size %u",
-			 c->size, c->frame_size);
-		return PARAMS_ERROR;
+	for (i = 0; i < c->nsizes; i++) {
+		if (c->sizes.v[i] > c->frame_size) {
+			snprintf(err, errlen, "--size %u does not fit in --frame-size %u",
+				 c->sizes.v[i], c->frame_size);
+			return PARAMS_ERROR;
+		}
 	}
 	if (c->batch > c->ring_size) {
 		snprintf(err, errlen, "--batch %u is larger than --ring-size %u",
@@ -235,6 +321,7 @@ int config_check_iface(struct txgen_config *c, const struct ifinfo *ifi,
 		       char *err, size_t errlen)
 {
 	uint32_t max = ifi->mtu + PKT_ETH_LEN + (c->has_vlan ? PKT_VLAN_LEN : 0);
+	uint32_t i;
 
 	if (!ifi->up) {
 		snprintf(err, errlen, "interface %s is down", ifi->name);
@@ -248,12 +335,47 @@ int config_check_iface(struct txgen_config *c, const struct ifinfo *ifi,
 			 ifi->name, ifi->tx_queues, ifi->tx_queues == 1 ? "" : "s");
 		return -1;
 	}
-	if (c->size > max) {
-		snprintf(err, errlen, "--size %u exceeds MTU %u + %u header bytes of %s",
-			 c->size, ifi->mtu, max - ifi->mtu, ifi->name);
-		return -1;
+	for (i = 0; !c->replay && i < c->nsizes; i++) {
+		if (c->sizes.v[i] > max) {
+			snprintf(err, errlen, "--size %u exceeds MTU %u + %u header bytes of %s",
+				 c->sizes.v[i], ifi->mtu, max - ifi->mtu, ifi->name);
+			return -1;
+		}
 	}
 	if (!c->has_src_mac)
 		c->src_mac.lo = c->src_mac.hi = mac_to_u64(ifi->mac);
+	return 0;
+}
+
+static bool vlan_tagged(const uint8_t *frame)
+{
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+
+	return type == 0x8100 || type == 0x88a8;
+}
+
+int config_check_replay(const struct txgen_config *c, const struct ifinfo *ifi,
+			const struct pcap_frames *f, char *err, size_t errlen)
+{
+	uint32_t i, max;
+
+	for (i = 0; i < f->n; i++) {
+		const uint8_t *frame = f->base + f->off[i];
+
+		max = ifi->mtu + PKT_ETH_LEN + (vlan_tagged(frame) ? PKT_VLAN_LEN : 0);
+		if (f->len[i] > max) {
+			snprintf(err, errlen,
+				 "--replay %s: record %u: %u-byte frame exceeds MTU %u + %u header bytes of %s",
+				 c->replay, i + 1, f->len[i], ifi->mtu, max - ifi->mtu,
+				 ifi->name);
+			return -1;
+		}
+	}
+	if (f->n < c->queues) {
+		snprintf(err, errlen,
+			 "--queues %u is more than the %u frame%s of --replay %s (each queue sends its share)",
+			 c->queues, f->n, f->n == 1 ? "" : "s", c->replay);
+		return -1;
+	}
 	return 0;
 }

@@ -25,7 +25,12 @@ struct txgen_config {
 	uint32_t duration;	/* seconds, 0 = unlimited */
 	struct rate_spec rate;
 	uint32_t burst;
-	uint32_t size;
+	uint32_t size;		/* the only size, or the first of a mix */
+	struct param_list sizes;	/* --size as given (n = 0: a name) */
+	uint32_t nsizes;	/* after parsing: sizes.v[0..nsizes-1] */
+	struct param_list weights;	/* --weights, one per size (n = 0: all 1) */
+	const char *replay;	/* --replay FILE: send its frames instead */
+	uint32_t loop;		/* --loop: times through the file, 0 = until stopped */
 	bool ipv6;
 	uint32_t vlan;
 	struct range src_mac;
@@ -54,6 +59,8 @@ struct txgen_config {
 	bool has_burst;
 };
 
+enum txgen_size_name { SIZE_IMIX = 1 };
+
 /*
  * Parse and validate argv (everything that can be checked without the
  * interface). Returns PARAMS_OK, PARAMS_HELP, or PARAMS_ERROR with err set.
@@ -65,6 +72,12 @@ enum params_result config_parse(struct txgen_config *cfg, int argc,
  * come from it (source MAC). Returns 0 or -1 with err set. */
 int config_check_iface(struct txgen_config *cfg, const struct ifinfo *ifi,
 		       char *err, size_t errlen);
+
+/* Replay: every frame of the file fits the interface (MTU + Ethernet
+ * header, + 4 for a VLAN-tagged frame). Returns 0 or -1 with err set. */
+struct pcap_frames;
+int config_check_replay(const struct txgen_config *cfg, const struct ifinfo *ifi,
+			const struct pcap_frames *f, char *err, size_t errlen);
 
 void config_usage(FILE *out);
 const char *config_mode_name(int mode);

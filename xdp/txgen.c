@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lib/ifinfo.h"
 #include "lib/log.h"
+#include "lib/mix.h"
 #include "lib/neigh.h"
 #include "lib/pcap.h"
 #include "lib/pkt.h"
@@ -41,8 +42,12 @@ struct run {
 	struct txgen_config cfg;
 	struct logger lg;
 	struct ifinfo ifi;
-	uint8_t frame[4096];
-	struct pkt_tmpl tmpl;
+	struct size_mix mix;	/* one size: n = 1 */
+	uint8_t frame[MIX_MAX_SIZES][4096];	/* template per size */
+	struct pkt_tmpl tmpl[MIX_MAX_SIZES];
+	struct pcap_frames replay;	/* --replay */
+	struct replay_info replay_info;
+	struct size_count sizes[MIX_MAX_SIZES];
 	struct xsock_umem *umem[MAX_QUEUES];
 	unsigned int numem;
 	struct xsock *xs[MAX_QUEUES];
@@ -159,9 +164,14 @@ static void describe_frame(struct run *r)
 {
 	const struct txgen_config *c = &r->cfg;
 	struct frame_info *f = &r->frame_info;
+	unsigned int i;
+	int n = 0;
 
 	f->proto = c->ipv6 ? "IPv6/UDP" : "IPv4/UDP";
-	f->size = c->size;
+	f->size = c->nsizes == 1 ? c->size : 0;
+	for (i = 0; i < c->nsizes && n >= 0 && (size_t)n < sizeof(f->sizes); i++)
+		n += snprintf(f->sizes + n, sizeof(f->sizes) - (size_t)n, "%s%u",
+			      i ? "," : "", c->sizes.v[i]);
 	f->vlan = c->has_vlan ? (int)c->vlan : -1;
 	fmt_mac_range(&c->src_mac, f->src_mac, sizeof(f->src_mac));
 	fmt_mac_range(&c->dst_mac, f->dst_mac, sizeof(f->dst_mac));
@@ -171,11 +181,19 @@ static void describe_frame(struct run *r)
 	fmt_port_range(&c->dst_port, f->dst_port, sizeof(f->dst_port));
 }
 
-static int build_template(struct run *r)
+/* One template frame per size of the mix. */
+static int build_templates(struct run *r)
 {
 	const struct txgen_config *c = &r->cfg;
 	struct pkt_layout lay;
 	struct pkt_spec spec;
+	uint32_t k;
+
+	if (mix_init(&r->mix, c->sizes.v, c->weights.n ? c->weights.v : NULL,
+		     c->nsizes)) {
+		snprintf(r->err, sizeof(r->err), "invalid size mix");
+		return -1;
+	}
 
 	memset(&spec, 0, sizeof(spec));
 	mac_from_u64(c->src_mac.lo, spec.src_mac);
@@ -187,12 +205,15 @@ static int build_template(struct run *r)
 	ip_range_addr(&c->dst_ip, c->dst_ip.r.lo, spec.dst_ip);
 	spec.src_port = (uint16_t)c->src_port.lo;
 	spec.dst_port = (uint16_t)c->dst_port.lo;
-	spec.frame_len = c->size;
-	if (pkt_build(&spec, r->frame, sizeof(r->frame), &lay)) {
-		snprintf(r->err, sizeof(r->err), "cannot build a %u-byte frame", c->size);
-		return -1;
+	for (k = 0; k < r->mix.n; k++) {
+		spec.frame_len = r->mix.size[k];
+		if (pkt_build(&spec, r->frame[k], sizeof(r->frame[k]), &lay)) {
+			snprintf(r->err, sizeof(r->err), "cannot build a %u-byte frame",
+				 r->mix.size[k]);
+			return -1;
+		}
+		pkt_tmpl_init(&r->tmpl[k], r->frame[k], &lay);
 	}
-	pkt_tmpl_init(&r->tmpl, r->frame, &lay);
 	return 0;
 }
 
@@ -326,15 +347,26 @@ static int start_senders(struct run *r)
 	const struct txgen_config *c = &r->cfg;
 	uint32_t nframes = c->ring_size * 2;
 	struct sender_cfg sc;
-	unsigned int q;
+	unsigned int q, k;
+	uint64_t share;
 	int ret;
+
 	for (q = 0; q < c->queues; q++) {
 		memset(&sc, 0, sizeof(sc));
 		sc.xs = r->xs[q];
 		sc.frame_base = c->shared_umem ? q * nframes : 0;
 		sc.nframes = nframes;
-		sc.frame = r->frame;
-		sc.tmpl = &r->tmpl;
+		if (c->replay) {
+			sc.replay = &r->replay;
+			sc.replay_first = q;	/* records q, q + queues, ... */
+			sc.replay_stride = c->queues;
+		} else {
+			sc.mix = &r->mix;
+			for (k = 0; k < r->mix.n; k++) {
+				sc.frames[k] = r->frame[k];
+				sc.tmpls[k] = &r->tmpl[k];
+			}
+		}
 		sc.vary = vary_flags(c);
 		sc.src_mac = c->src_mac;
 		sc.dst_mac = c->dst_mac;
@@ -346,6 +378,13 @@ static int start_senders(struct run *r)
 		sc.seed = (uint64_t)mono_ns() ^ ((uint64_t)q << 32);
 		sc.count = c->count ? c->count / c->queues +
 				      (q < c->count % c->queues ? 1 : 0) : 0;
+		if (c->replay && c->loop) {
+			/* this queue's records of the file, loop times */
+			share = (uint64_t)c->loop *
+				((r->replay.n - q + c->queues - 1) / c->queues);
+			if (!sc.count || share < sc.count)
+				sc.count = share;
+		}
 		sc.batch = c->batch;
 		sc.rate = c->rate;
 		if (c->rate.unit != RATE_UNLIMITED)
@@ -449,6 +488,7 @@ static void cleanup(struct run *r)
 			snprintf(r->err, sizeof(r->err), "closing pcap file: %s",
 				 strerror(-ret));
 	}
+	pcap_frames_free(&r->replay);
 }
 
 static int run_traffic(struct run *r)
@@ -456,7 +496,7 @@ static int run_traffic(struct run *r)
 	const struct txgen_config *c = &r->cfg;
 	struct stats_summary sum;
 	uint64_t t0, t1;
-	unsigned int q;
+	unsigned int q, k;
 	int failed = 0;
 
 	if (open_sockets(r))
@@ -496,7 +536,20 @@ static int run_traffic(struct run *r)
 	sum.mode_reason = r->xs[0]->mode_reason;
 	collect(r, &sum.c, &sum.k);
 	sum.seconds = (double)(t1 - t0) / 1e9;
-	sum.frame = &r->frame_info;
+	if (c->replay) {
+		sum.replay = &r->replay_info;
+	} else {
+		sum.frame = &r->frame_info;
+		for (k = 0; k < r->mix.n; k++) {
+			r->sizes[k].size = r->mix.size[k];
+			r->sizes[k].weight = r->mix.weight[k];
+			r->sizes[k].submitted = 0;
+			for (q = 0; q < c->queues; q++)
+				r->sizes[k].submitted += r->snd[q].size_submitted[k];
+		}
+		sum.sizes = r->sizes;
+		sum.nsizes = r->mix.n;
+	}
 	stats_print_summary(stderr, &sum);
 	if (c->json)
 		stats_print_json(stdout, &sum);
@@ -514,6 +567,36 @@ static int run_traffic(struct run *r)
 			 (unsigned long long)sum.c.dropped,
 			 (unsigned long long)sum.c.submitted, c->dev);
 	return failed ? EXIT_RUNTIME : 0;
+}
+
+/*
+ * Everything that can be wrong with the input, checked before any socket
+ * is opened or program attached: the replay file (readable, Ethernet, whole
+ * frames that fit a UMEM frame), the interface, the frames against its
+ * MTU, the privileges.
+ */
+static int load_input(struct run *r)
+{
+	struct txgen_config *c = &r->cfg;
+	struct replay_info *ri = &r->replay_info;
+
+	if (c->replay) {
+		if (pcap_load(c->replay, c->frame_size, &r->replay, r->err,
+			      sizeof(r->err)))
+			return -1;
+		ri->file = c->replay;
+		ri->frames = r->replay.n;
+		ri->min_len = r->replay.min_len;
+		ri->max_len = r->replay.max_len;
+		ri->loop = c->loop;
+	}
+	if (ifinfo_get(c->dev, &r->ifi, r->err, sizeof(r->err)) ||
+	    config_check_iface(c, &r->ifi, r->err, sizeof(r->err)) ||
+	    (c->replay && config_check_replay(c, &r->ifi, &r->replay, r->err,
+					      sizeof(r->err))) ||
+	    check_privileges(r->err, sizeof(r->err)))
+		return -1;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -537,32 +620,32 @@ int main(int argc, char **argv)
 	r.lg.level = LOG_INFO + (int)r.cfg.verbose;
 	log_route_libs(&r.lg);
 
-	if (ifinfo_get(r.cfg.dev, &r.ifi, r.err, sizeof(r.err)) ||
-	    config_check_iface(&r.cfg, &r.ifi, r.err, sizeof(r.err)) ||
-	    check_privileges(r.err, sizeof(r.err))) {
+	if (load_input(&r)) {
 		log_err(&r.lg, "%s", r.err);
+		pcap_frames_free(&r.replay);
 		return EXIT_USAGE;
 	}
 	if (xsock_stale_prog(r.cfg.dev, r.err, sizeof(r.err)) > 0)
 		log_warn(&r.lg, "%s", r.err);
 	r.err[0] = '\0';
-	resolve_dst_mac(&r);
-	describe_frame(&r);
-	{
+	if (!r.cfg.replay) {
 		char fbuf[512];
 
+		resolve_dst_mac(&r);
+		describe_frame(&r);
 		frame_info_format(fbuf, sizeof(fbuf), &r.frame_info);
 		log_debug(&r.lg, "frame: %s", fbuf);
-	}
-	if (build_template(&r)) {
-		log_err(&r.lg, "%s", r.err);
-		return EXIT_USAGE;
+		if (build_templates(&r)) {
+			log_err(&r.lg, "%s", r.err);
+			return EXIT_USAGE;
+		}
 	}
 	if (r.cfg.pcap) {
 		ret = pcap_open(&r.pcap, r.cfg.pcap, 65535);
 		if (ret) {
 			log_err(&r.lg, "cannot open pcap file %s: %s", r.cfg.pcap,
 				strerror(-ret));
+			pcap_frames_free(&r.replay);
 			return EXIT_USAGE;
 		}
 		r.pcap_open = true;

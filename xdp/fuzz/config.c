@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "../config.h"
+#include "../lib/mix.h"
 #include "../lib/pkt.h"
 #include "fuzz.h"
 
@@ -58,9 +59,11 @@ static void check_ip(const struct ip_range *r, int family)
 static void check_config(const struct txgen_config *c)
 {
 	int fam = c->ipv6 ? AF_INET6 : AF_INET;
+	static struct size_mix mix;
 	struct pkt_layout lay;
 	struct pkt_spec spec;
 	uint8_t *frame;
+	uint32_t i;
 
 	FUZZ_CHECK(c->dev && c->dev[0]);
 	FUZZ_CHECK(c->queues >= 1 && c->queues <= 64);
@@ -76,6 +79,17 @@ static void check_config(const struct txgen_config *c)
 	FUZZ_CHECK(!c->has_vlan || c->vlan <= 4095);
 	FUZZ_CHECK(c->size >= pkt_min_len(fam, c->has_vlan));
 	FUZZ_CHECK(c->size <= c->frame_size);
+	/* Every size of a mix as valid as a single one, weights that match,
+	 * and a schedule that can be built from them. */
+	FUZZ_CHECK(c->nsizes >= 1 && c->nsizes <= MIX_MAX_SIZES && c->size == c->sizes.v[0]);
+	for (i = 0; i < c->nsizes; i++)
+		FUZZ_CHECK(c->sizes.v[i] >= pkt_min_len(fam, c->has_vlan) &&
+			   c->sizes.v[i] <= c->frame_size);
+	FUZZ_CHECK(!c->weights.n || c->weights.n == c->nsizes);
+	FUZZ_CHECK(mix_init(&mix, c->sizes.v, c->weights.n ? c->weights.v : NULL,
+			    c->nsizes) == 0);
+	FUZZ_CHECK(!c->replay || (c->nsizes == 1 && !c->has_vlan && !c->ipv6));
+	FUZZ_CHECK(c->replay || c->loop == 1);
 	FUZZ_CHECK(c->pcap_sample >= 1);
 	check_ip(&c->src_ip, fam);
 	check_ip(&c->dst_ip, fam);

@@ -15,13 +15,13 @@
 FUZZ_CC         ?= clang
 FUZZ_TIME       ?= 600
 FUZZ_SMOKE_TIME ?= 4
-FUZZ_TARGETS    := addr config pcap pkt range rate
+FUZZ_TARGETS    := addr config pcap pcapread pkt range rate
 FUZZDIR         := build/fuzz
 FUZZ_SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 FUZZ_CFLAGS     := $(BASE) $(XDP_CFLAGS) -O1 -g $(FUZZ_SAN)
 # What the targets exercise, and what config.c needs to link.
-FUZZ_LIB_SRCS   := lib/params.c lib/pcap.c lib/pkt.c lib/range.c lib/rate.c \
+FUZZ_LIB_SRCS   := lib/mix.c lib/params.c lib/pcap.c lib/pkt.c lib/range.c lib/rate.c \
 		   config.c
 FUZZ_OBJS       := $(FUZZ_LIB_SRCS:%.c=$(FUZZDIR)/%.o)
 FUZZ_BINS       := $(FUZZ_TARGETS:%=$(FUZZDIR)/%)

@@ -96,6 +96,59 @@ static void enum_list(const struct param_enum *vals, char *buf, size_t len)
 	}
 }
 
+static int convert_list(const struct param_def *d, const char *val,
+			struct param_list *l, char *err, size_t errlen)
+{
+	const struct param_enum *e;
+	char sv[PARAM_ERR_LEN], num[24];
+	const char *p = val, *comma;
+	uint64_t v;
+	size_t len;
+	int ret;
+
+	for (e = d->enum_vals; e && e->name; e++) {
+		if (!strcmp(e->name, val)) {
+			l->n = 0;
+			l->v[0] = (uint32_t)e->value;
+			return 0;
+		}
+	}
+	l->n = 0;
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (l->n == PARAM_LIST_MAX) {
+			snprintf(err, errlen, "--%s %s: more than %u values",
+				 d->name, shown(val, sv, sizeof(sv)), PARAM_LIST_MAX);
+			return -1;
+		}
+		ret = -EINVAL;
+		if (len && len < sizeof(num)) {
+			memcpy(num, p, len);
+			num[len] = '\0';
+			ret = parse_uint(num, d->min, d->max, &v);
+		}
+		if (ret == -ERANGE) {
+			snprintf(err, errlen,
+				 "--%s %s: %s is out of range (allowed %llu..%llu)",
+				 d->name, shown(val, sv, sizeof(sv)), num,
+				 (unsigned long long)d->min, (unsigned long long)d->max);
+			return -1;
+		}
+		if (ret) {
+			snprintf(err, errlen, "--%s: '%s' is not a number%s",
+				 d->name, shown(val, sv, sizeof(sv)),
+				 d->enum_vals ? ", a comma-separated list of numbers or a name" :
+				 " or a comma-separated list of numbers");
+			return -1;
+		}
+		l->v[l->n++] = (uint32_t)v;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 static int convert(const struct param_def *d, const char *val, void *cfg,
 		   char *err, size_t errlen)
 {
@@ -189,6 +242,8 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			return -1;
 		}
 		return 0;
+	case PARAM_U32_LIST:
+		return convert_list(d, val, (struct param_list *)field, err, errlen);
 	}
 	snprintf(err, errlen, "--%s: internal error: unknown type", d->name);
 	return -1;
@@ -290,6 +345,10 @@ void params_usage(const struct param_def *defs, size_t ndefs, FILE *out,
 		if (d->type == PARAM_U32 || d->type == PARAM_U64)
 			fprintf(out, " [%llu..%llu]", (unsigned long long)d->min,
 				(unsigned long long)d->max);
+		if (d->type == PARAM_U32_LIST)
+			fprintf(out, " [each %llu..%llu, at most %u]",
+				(unsigned long long)d->min,
+				(unsigned long long)d->max, PARAM_LIST_MAX);
 		fputc('\n', out);
 	}
 	fprintf(out, "  %-34s %s\n", "-h, --help", "show this help and exit");

@@ -24,6 +24,15 @@ enum param_type {
 	PARAM_IP,	/* struct ip_range: "ADDR" or "ADDR-ADDR", v4 or v6 */
 	PARAM_PORT,	/* struct range: "PORT" or "LO-HI" */
 	PARAM_RATE,	/* struct rate_spec: pps or bit/s */
+	PARAM_U32_LIST,	/* struct param_list: "N[,N...]", each within [min, max];
+			 * or a name from enum_vals: n = 0, v[0] = its value */
+};
+
+#define PARAM_LIST_MAX 16
+
+struct param_list {
+	uint32_t n;			/* values given; 0: a name was given */
+	uint32_t v[PARAM_LIST_MAX];
 };
 
 struct param_enum {

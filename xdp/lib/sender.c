@@ -23,26 +23,93 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Frames per size in proportion to the weights, at least one each. */
+static int partition(struct sender *s, const struct size_mix *m, uint32_t nframes)
+{
+	uint32_t k, sum = 0, big = 0, cap[MIX_MAX_SIZES] = { 0 };
+
+	if (nframes < m->n)
+		return -EINVAL;
+	for (k = 0; k < m->n; k++) {
+		cap[k] = (uint32_t)((uint64_t)nframes * m->weight[k] / m->period);
+		if (!cap[k])
+			cap[k] = 1;
+		sum += cap[k];
+		if (cap[k] > cap[big])
+			big = k;
+	}
+	/* Rounding: the largest part takes the difference (it has room: it
+	 * holds at least nframes / n). */
+	cap[big] = cap[big] + nframes - sum;
+	for (k = 0, sum = 0; k < m->n; k++) {
+		s->part_start[k] = sum;
+		sum += cap[k];
+		s->part_end[k] = sum;
+	}
+	return 0;
+}
+
 int sender_init(struct sender *s, const struct sender_cfg *cfg)
 {
 	struct xsock_umem *um = cfg->xs->um;
-	uint32_t i;
+	const struct size_mix *m = cfg->mix;
+	uint32_t i, k;
+	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	if (cfg->frame_base + cfg->nframes > um->nframes || !cfg->nframes)
 		return -EINVAL;
+	s->nsizes = 1;
+	s->part_end[0] = cfg->nframes;
+	s->one_slot = 0;
+	s->slot = &s->one_slot;
+	s->period = 1;
+	if (cfg->replay) {
+		if (!cfg->replay->n || !cfg->replay_stride ||
+		    cfg->replay_first >= cfg->replay->n)
+			return -EINVAL;
+		s->replay_pos = cfg->replay_first;
+		s->mean_len = (uint32_t)(cfg->replay->bytes / cfg->replay->n);
+	} else if (m) {
+		if (!m->n || m->n > MIX_MAX_SIZES)
+			return -EINVAL;
+		ret = partition(s, m, cfg->nframes);
+		if (ret)
+			return ret;
+		s->nsizes = m->n;
+		s->slot = m->slot;
+		s->period = m->period;
+		for (k = 0; k < m->n; k++) {
+			s->frames[k] = cfg->frames[k];
+			s->tmpls[k] = cfg->tmpls[k];
+		}
+		s->mean_len = mix_mean_len(m);
+	} else {
+		s->frames[0] = cfg->frame;
+		s->tmpls[0] = cfg->tmpl;
+		s->mean_len = cfg->tmpl->lay.len;
+	}
 	s->free_addr = calloc(cfg->nframes, sizeof(*s->free_addr));
 	if (!s->free_addr)
 		return -ENOMEM;
-	/* Every frame starts as a full copy of the template; the hot loop only
-	 * rewrites the fields that change. Push in reverse so that frames are
-	 * handed out in ascending address order. */
-	for (i = 0; i < cfg->nframes; i++) {
-		uint64_t addr = (uint64_t)(cfg->frame_base + i) * um->frame_size;
+	/* Every frame starts as a full copy of its size's template; the hot
+	 * loop only rewrites the fields that change (replay: the whole frame,
+	 * at send time). Push in reverse so that frames are handed out in
+	 * ascending address order. */
+	for (k = 0; k < s->nsizes; k++) {
+		uint32_t n = s->part_end[k] - s->part_start[k];
 
-		memcpy((uint8_t *)um->area + addr, cfg->frame, cfg->tmpl->lay.len);
-		s->free_addr[cfg->nframes - 1 - i] = addr;
+		for (i = 0; i < n; i++) {
+			uint64_t addr = (uint64_t)(cfg->frame_base + s->part_start[k] + i) *
+					um->frame_size;
+
+			if (!cfg->replay)
+				memcpy((uint8_t *)um->area + addr, s->frames[k],
+				       s->tmpls[k]->lay.len);
+			s->free_addr[s->part_start[k] + n - 1 - i] = addr;
+		}
+		s->nfree_k[k] = n;
 	}
 	s->nfree = cfg->nframes;
 	return 0;
@@ -99,8 +166,19 @@ static int reclaim(struct sender *s)
 		return 0;
 	if (n > outstanding)
 		return -EPROTO;	/* phantom completions: ring state is corrupt */
-	for (i = 0; i < n; i++)
-		s->free_addr[s->nfree++] = *xsk_ring_cons__comp_addr(cq, idx + i);
+	for (i = 0; i < n; i++) {
+		uint64_t addr = *xsk_ring_cons__comp_addr(cq, idx + i);
+		uint32_t k = 0;
+
+		if (s->nsizes > 1) {
+			uint64_t f = addr / s->cfg.xs->um->frame_size - s->cfg.frame_base;
+
+			while (k + 1 < s->nsizes && f >= s->part_end[k])
+				k++;
+		}
+		s->free_addr[s->part_start[k] + s->nfree_k[k]++] = addr;
+	}
+	s->nfree += n;
 	xsk_ring_cons__release(cq, n);
 	tx_counters_add(&s->ctr.completed, n);
 	return (int)n;
@@ -143,7 +221,9 @@ int sender_kick(struct sender *s)
 			 * and completed, but the frame was not sent. */
 			tx_counters_add(&s->ctr.dropped, 1);
 			tx_counters_add(&s->ctr.sent, (uint64_t)-1);
-			tx_counters_add(&s->ctr.bytes, -(uint64_t)s->cfg.tmpl->lay.len);
+			/* Which frame it was is not known: a mix or a
+			 * replay subtracts the mean length. */
+			tx_counters_add(&s->ctr.bytes, -(uint64_t)s->mean_len);
 			/* fall through */
 		case -EAGAIN:
 			/* Copy mode: budget used up (the consumer moved: more
@@ -202,6 +282,29 @@ static inline void gen_next(struct gen *g, const struct sender_cfg *c)
 	}
 }
 
+/*
+ * How many of the next want slots of the schedule have a free frame of
+ * their size: the batch stops at the first that does not, so that the
+ * order (and the exact ratio) holds.
+ */
+static uint32_t servable(const struct sender *s, uint32_t want)
+{
+	uint32_t left[MIX_MAX_SIZES], i, pos = s->pos;
+
+	if (want > s->nfree)
+		want = s->nfree;
+	if (s->nsizes == 1)
+		return want;
+	memcpy(left, s->nfree_k, sizeof(left));
+	for (i = 0; i < want; i++) {
+		if (!left[s->slot[pos]]--)
+			break;
+		if (++pos == s->period)
+			pos = 0;
+	}
+	return i;
+}
+
 static void pace(struct rate_bucket *rb, uint32_t n)
 {
 	uint64_t wait = rate_wait_ns(rb, n);
@@ -246,8 +349,7 @@ void *sender_run(void *arg)
 	const struct sender_cfg *c = &s->cfg;
 	struct xsock *xs = c->xs;
 	uint8_t *area = xs->um->area;
-	const uint32_t len = c->tmpl->lay.len;
-	uint64_t sent = 0, pcap_ctr = 0;
+	uint64_t sent = 0, pcap_ctr = 0, bytes;
 	struct rate_bucket rb;
 	struct timespec rt;
 	struct gen g;
@@ -262,7 +364,7 @@ void *sender_run(void *arg)
 		goto out;
 	}
 	gen_init(&g, c);
-	rate_bucket_init(&rb, &c->rate, len, c->burst, now_ns());
+	rate_bucket_init(&rb, &c->rate, s->mean_len, c->burst, now_ns());
 	min_chunk = rate_chunk(&rb, 1000000);	/* at most 1 ms of packets */
 	s->start_ns = now_ns();
 
@@ -275,8 +377,7 @@ void *sender_run(void *arg)
 		want = c->batch;
 		if (c->count && c->count - sent < want)
 			want = (uint32_t)(c->count - sent);
-		if (want > s->nfree)
-			want = s->nfree;
+		want = servable(s, want);
 		if (!want) {
 			/* Every frame is in flight: let the kernel make progress. */
 			err = sender_kick(s);
@@ -315,14 +416,29 @@ void *sender_run(void *arg)
 		clock_gettime(CLOCK_REALTIME, &rt);
 		g.v.tv_sec = (uint32_t)rt.tv_sec;
 		g.v.tv_usec = (uint32_t)(rt.tv_nsec / 1000);
+		bytes = 0;
 		for (i = 0; i < got; i++) {
 			struct xdp_desc *d = xsk_ring_prod__tx_desc(&xs->tx, idx + i);
-			uint64_t addr = s->free_addr[--s->nfree];
+			uint32_t k = s->slot[s->pos], len;
+			uint64_t addr = s->free_addr[s->part_start[k] + --s->nfree_k[k]];
 			uint8_t *frame = area + addr;
 
-			gen_next(&g, c);
-			g.v.seq = (uint32_t)(sent + i);
-			pkt_patch(frame, c->tmpl, &g.v, c->vary);
+			if (++s->pos == s->period)
+				s->pos = 0;
+			if (c->replay) {
+				len = c->replay->len[s->replay_pos];
+				memcpy(frame, c->replay->base + c->replay->off[s->replay_pos], len);
+				s->replay_pos += c->replay_stride;
+				if (s->replay_pos >= c->replay->n)
+					s->replay_pos = c->replay_first;
+			} else {
+				gen_next(&g, c);
+				g.v.seq = (uint32_t)(sent + i);
+				pkt_patch(frame, s->tmpls[k], &g.v, c->vary);
+				len = s->tmpls[k]->lay.len;
+			}
+			s->size_submitted[k]++;
+			bytes += len;
 			d->addr = addr;
 			d->len = len;
 			d->options = 0;
@@ -332,11 +448,12 @@ void *sender_run(void *arg)
 						  g.v.tv_usec);
 			}
 		}
+		s->nfree -= got;
 		xsk_ring_prod__submit(&xs->tx, got);
 		sent += got;
 		tx_counters_add(&s->ctr.submitted, got);
 		tx_counters_add(&s->ctr.sent, got);
-		tx_counters_add(&s->ctr.bytes, (uint64_t)got * len);
+		tx_counters_add(&s->ctr.bytes, bytes);
 		if (perr) {
 			fail(s, perr, "writing pcap file");
 			break;

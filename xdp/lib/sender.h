@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mix.h"
 #include "pcap.h"
 #include "pkt.h"
 #include "range.h"
@@ -21,6 +22,15 @@ struct sender_cfg {
 	uint32_t nframes;	/* frames owned */
 	const uint8_t *frame;	/* template frame (pkt_build output) */
 	const struct pkt_tmpl *tmpl;
+	/* A size mix instead (mix->n >= 1): one template per size, sent in
+	 * the mix's schedule; frame and tmpl are then unused. May be NULL. */
+	const struct size_mix *mix;
+	const uint8_t *frames[MIX_MAX_SIZES];
+	const struct pkt_tmpl *tmpls[MIX_MAX_SIZES];
+	/* Replay instead: records first, first + stride, ... of the capture,
+	 * copied unchanged, over and over (count ends the run). May be NULL. */
+	const struct pcap_frames *replay;
+	uint32_t replay_first, replay_stride;
 	unsigned int vary;	/* PKT_VARY_* */
 	struct range src_mac, dst_mac;
 	struct ip_range src_ip, dst_ip;
@@ -45,8 +55,25 @@ struct sender_cfg {
 struct sender {
 	struct sender_cfg cfg;
 	struct tx_counters ctr;
-	uint64_t *free_addr;	/* stack of free UMEM frame addresses */
-	uint32_t nfree;
+	/*
+	 * Free UMEM frames: one stack per size, stack k in
+	 * free_addr[part_start[k] .. part_start[k] + nfree_k[k]); frames with
+	 * index below part_end[k] (and above the previous part) hold size k.
+	 */
+	uint64_t *free_addr;
+	uint32_t nfree;		/* free frames, all sizes */
+	uint32_t nsizes;	/* 1 without a mix and for replay */
+	uint32_t part_start[MIX_MAX_SIZES], part_end[MIX_MAX_SIZES];
+	uint32_t nfree_k[MIX_MAX_SIZES];
+	const uint8_t *frames[MIX_MAX_SIZES];
+	const struct pkt_tmpl *tmpls[MIX_MAX_SIZES];
+	const uint8_t *slot;	/* schedule: size index per slot */
+	uint32_t period, pos;
+	uint8_t one_slot;
+	uint32_t mean_len;	/* for bit rates and the bytes of drops */
+	uint32_t replay_pos;
+	/* Frames submitted per size (written by the thread, read after join). */
+	uint64_t size_submitted[MIX_MAX_SIZES];
 	int done;		/* set (atomically) when the thread finished */
 	uint64_t start_ns;	/* CLOCK_MONOTONIC: first send attempt */
 	uint64_t end_ns;	/* CLOCK_MONOTONIC: last completion reaped */
@@ -56,7 +83,8 @@ struct sender {
 	bool started;
 };
 
-/* Prebuild every owned UMEM frame from the template. Returns 0 or -errno. */
+/* Prebuild every owned UMEM frame from its size's template (a mix shares
+ * the frames out in proportion to the weights). Returns 0 or -errno. */
 int sender_init(struct sender *s, const struct sender_cfg *cfg);
 int sender_start(struct sender *s);
 /* Waits for the thread; returns its error (0 on success). */

@@ -56,7 +56,7 @@ void stats_print_interval(FILE *out, double secs, const struct tx_counters *d,
 
 void frame_info_format(char *buf, size_t len, const struct frame_info *f)
 {
-	char via[80];
+	char via[80], size[128];
 
 	if (!strcmp(f->dst_mac_from, "neighbour"))
 		snprintf(via, sizeof(via), "neighbour %s", f->next_hop);
@@ -64,8 +64,12 @@ void frame_info_format(char *buf, size_t len, const struct frame_info *f)
 		snprintf(via, sizeof(via), "broadcast: next hop unresolved");
 	else
 		snprintf(via, sizeof(via), "--dst-mac");
-	snprintf(buf, len, "%u bytes %s, %s > %s (%s), %s:%s > %s:%s, %s%.0d",
-		 f->size, f->proto, f->src_mac, f->dst_mac, via, f->src_ip,
+	if (f->size)
+		snprintf(size, sizeof(size), "%u", f->size);
+	else
+		snprintf(size, sizeof(size), "%s", f->sizes);
+	snprintf(buf, len, "%s bytes %s, %s > %s (%s), %s:%s > %s:%s, %s%.0d",
+		 size, f->proto, f->src_mac, f->dst_mac, via, f->src_ip,
 		 f->src_port, f->dst_ip, f->dst_port,
 		 f->vlan >= 0 ? "VLAN " : "no VLAN", f->vlan >= 0 ? f->vlan : 0);
 }
@@ -89,6 +93,22 @@ void stats_print_summary(FILE *out, const struct stats_summary *s)
 		frame_info_format(buf, sizeof(buf), s->frame);
 		fprintf(out, "summary: frame %s\n", buf);
 	}
+	if (s->nsizes > 1) {
+		unsigned int i;
+
+		fputs("summary: sizes", out);
+		for (i = 0; i < s->nsizes; i++)
+			fprintf(out, "%s %u bytes x %llu (weight %u)", i ? "," : "",
+				s->sizes[i].size,
+				(unsigned long long)s->sizes[i].submitted,
+				s->sizes[i].weight);
+		fputc('\n', out);
+	}
+	if (s->replay)
+		fprintf(out, "summary: replay %s: %u frames of %u..%u bytes, loop %u%s\n",
+			s->replay->file, s->replay->frames, s->replay->min_len,
+			s->replay->max_len, s->replay->loop,
+			s->replay->loop ? "" : " (until stopped)");
 	fflush(out);
 }
 
@@ -116,7 +136,10 @@ static void json_field(FILE *out, const char *name, const char *val)
 
 static void json_frame(FILE *out, const struct frame_info *f)
 {
-	fprintf(out, ",\"frame\":{\"size\":%u", f->size);
+	if (f->size)
+		fprintf(out, ",\"frame\":{\"size\":%u", f->size);
+	else
+		fputs(",\"frame\":{\"size\":null", out);
 	json_field(out, "proto", f->proto);
 	if (f->vlan >= 0)
 		fprintf(out, ",\"vlan\":%d", f->vlan);
@@ -161,6 +184,21 @@ void stats_print_json(FILE *out, const struct stats_summary *s)
 		(unsigned long long)s->c.ring_full, (unsigned long long)s->c.kicks);
 	if (s->frame)
 		json_frame(out, s->frame);
+	if (s->nsizes) {
+		fputs(",\"sizes\":[", out);
+		for (i = 0; i < s->nsizes; i++)
+			fprintf(out, "%s{\"size\":%u,\"weight\":%u,\"submitted\":%llu}",
+				i ? "," : "", s->sizes[i].size, s->sizes[i].weight,
+				(unsigned long long)s->sizes[i].submitted);
+		fputc(']', out);
+	}
+	if (s->replay) {
+		fputs(",\"replay\":{\"file\":", out);
+		json_print_string(out, s->replay->file);
+		fprintf(out, ",\"frames\":%u,\"min_len\":%u,\"max_len\":%u,\"loop\":%u}",
+			s->replay->frames, s->replay->min_len, s->replay->max_len,
+			s->replay->loop);
+	}
 	fputs("}\n", out);
 	fflush(out);
 }

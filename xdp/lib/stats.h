@@ -37,7 +37,8 @@ void tx_counters_sum(struct tx_counters *acc, const struct tx_counters *c);
 /* The frame being sent, as text: single values or "LO-HI" ranges. */
 struct frame_info {
 	const char *proto;		/* "IPv4/UDP" or "IPv6/UDP" */
-	unsigned int size;		/* bytes without FCS */
+	unsigned int size;		/* bytes without FCS; 0: a mix */
+	char sizes[112];		/* a mix: "64,576,1500" */
 	int vlan;			/* VLAN id, -1 without a tag */
 	char src_mac[40];
 	char dst_mac[40];
@@ -52,6 +53,19 @@ struct frame_info {
 /* "60 bytes IPv4/UDP, 02:..:01 > 02:..:02 (neighbour 198.18.0.2), ..." */
 void frame_info_format(char *buf, size_t len, const struct frame_info *f);
 
+struct size_count {
+	uint32_t size;
+	uint32_t weight;		/* reduced by the weights' gcd */
+	uint64_t submitted;
+};
+
+struct replay_info {
+	const char *file;
+	uint32_t frames;		/* records in the file */
+	uint32_t min_len, max_len;
+	uint32_t loop;			/* 0 = until stopped */
+};
+
 struct stats_summary {
 	const char *dev;
 	const uint32_t *queues;
@@ -62,6 +76,11 @@ struct stats_summary {
 	struct tx_kstats k;
 	double seconds;
 	const struct frame_info *frame;	/* may be NULL */
+	/* Frames submitted per size (one entry without a mix; none for a
+	 * replay). */
+	const struct size_count *sizes;
+	unsigned int nsizes;
+	const struct replay_info *replay;	/* may be NULL */
 };
 
 /* One live line: interval deltas and totals. */

@@ -19,6 +19,7 @@
 
 #include "../config.h"
 #include "../lib/neigh.h"
+#include "../lib/mix.h"
 #include "../lib/params.h"
 #include "../lib/pcap.h"
 #include "../lib/pkt.h"
@@ -560,6 +561,9 @@ struct simk {
 	uint32_t stuck;		/* calls that give -EAGAIN consuming nothing */
 	int fail_err;		/* every call fails with this */
 	uint32_t calls, frames, bad_options;
+	/* Called with every frame the simulated kernel transmits. */
+	void (*on_frame)(struct simk *k, const uint8_t *frame, uint32_t len);
+	void *priv;
 	uint8_t frame[128];
 	struct pkt_tmpl tmpl;
 	volatile sig_atomic_t stop;
@@ -585,6 +589,8 @@ static int sim_sendto(void *ctx)
 			return -EAGAIN;
 		if (d->options)
 			k->bad_options++;
+		if (k->on_frame)
+			k->on_frame(k, (const uint8_t *)k->um.area + d->addr, d->len);
 		k->cq[k->cq_prod % SIM_RING] = d->addr;
 		__atomic_store_n(&k->cq_prod, k->cq_prod + 1, __ATOMIC_RELEASE);
 		__atomic_store_n(&k->tx_cons, k->tx_cons + 1, __ATOMIC_RELEASE);
@@ -894,6 +900,28 @@ static void t_opts_bad(struct tctx *t)
 		{ { "--dev", "e", "--pcap-sample", "10" }, "--pcap" },
 		{ { "--dev", "e", "--queues", "0" }, "out of range" },
 		{ { "--dev", "e", "--json=yes" }, "takes no value" },
+		{ { "--dev", "e", "--size", "64,576", "--weights", "7,4,1" }, "3 weights for 2 sizes" },
+		{ { "--dev", "e", "--size", "imix", "--weights", "7,4" }, "2 weights for 3 sizes" },
+		{ { "--dev", "e", "--weights", "7,4,1" }, "needs a --size list" },
+		{ { "--dev", "e", "--size", "64", "--weights", "1" }, "needs a --size list" },
+		{ { "--dev", "e", "--size", "64,576", "--weights", "7,0" }, "0 is out of range" },
+		{ { "--dev", "e", "--size", "64,576", "--weights", "7,1001" }, "out of range" },
+		{ { "--dev", "e", "--size", "64,,576" }, "not a number" },
+		{ { "--dev", "e", "--size", "64,576," }, "not a number" },
+		{ { "--dev", "e", "--size", "IMIX" }, "not a number" },
+		{ { "--dev", "e", "--size", "64,59" }, "59 is below the minimum" },
+		{ { "--dev", "e", "--size", "64,64" }, "lists 64 twice" },
+		{ { "--dev", "e", "--size", "64,5000" }, "5000 does not fit in --frame-size" },
+		{ { "--dev", "e", "--size", "imix", "--ipv6" }, "64 is too small" },
+		{ { "--dev", "e", "--size", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17" }, "more than 16" },
+		{ { "--dev", "e", "--replay", "f", "--size", "64" }, "--size conflicts with --replay" },
+		{ { "--dev", "e", "--replay", "f", "--weights", "1,2" }, "--weights conflicts with --replay" },
+		{ { "--dev", "e", "--replay", "f", "--dst-mac", "02:00:00:00:00:02" }, "--dst-mac conflicts" },
+		{ { "--dev", "e", "--replay", "f", "--vlan", "3" }, "--vlan conflicts" },
+		{ { "--dev", "e", "--replay", "f", "--ipv6" }, "--ipv6 conflicts" },
+		{ { "--dev", "e", "--loop", "2" }, "--loop needs --replay" },
+		{ { "--dev", "e", "--replay", "" }, "empty value" },
+		{ { "--dev", "e", "--replay", "f", "--loop", "-1" }, "not a number" },
 	};
 	struct txgen_config c;
 	char err[PARAM_ERR_LEN];
@@ -1251,6 +1279,513 @@ static void t_ring_helpers_zeroed(struct tctx *t)
 	CHECK(t, !xsock_ring_prod_zeroed(&p) && !xsock_ring_cons_zeroed(&c));
 }
 
+/* ---- size mixes ---- */
+
+static void mix_counts(const struct size_mix *m, uint64_t slots, uint64_t *cnt)
+{
+	uint64_t i;
+
+	memset(cnt, 0, MIX_MAX_SIZES * sizeof(*cnt));
+	for (i = 0; i < slots; i++)
+		cnt[m->slot[i % m->period]]++;
+}
+
+static void t_mix_schedule(struct tctx *t)
+{
+	static const uint32_t one[1] = { 60 };
+	static const uint32_t sz4[4] = { 60, 100, 200, 300 };
+	static const uint32_t w_gcd[3] = { 14, 8, 2 };
+	static const uint32_t w_zero[3] = { 7, 0, 1 };
+	static const uint32_t w_big[3] = { 7, MIX_MAX_WEIGHT + 1, 1 };
+	static const uint32_t w4[4] = { 1000, 1, 999, 500 };
+	static struct size_mix m;
+	uint32_t many[MIX_MAX_SIZES + 1] = { 0 };
+	uint64_t cnt[MIX_MAX_SIZES];
+	uint32_t i, run, maxrun;
+
+	/* imix: period 12, 7/4/1 in every period, the 64-byte frames never
+	 * more than two in a row, the 1500-byte one alone. */
+	CHECK(t, mix_init(&m, mix_imix_sizes, mix_imix_weights, MIX_IMIX_N) == 0);
+	CHECK(t, m.n == 3 && m.period == 12);
+	mix_counts(&m, 12, cnt);
+	CHECK(t, cnt[0] == 7 && cnt[1] == 4 && cnt[2] == 1);
+	mix_counts(&m, 12 * 1000, cnt);
+	CHECK(t, cnt[0] == 7000 && cnt[1] == 4000 && cnt[2] == 1000);
+	for (i = 0, run = 0, maxrun = 0; i < 24; i++) {
+		run = m.slot[i % 12] == 0 ? run + 1 : 0;
+		if (run > maxrun)
+			maxrun = run;
+	}
+	CHECK(t, maxrun == 2);
+	CHECK(t, mix_mean_len(&m) == (7 * 64 + 4 * 576 + 1500 + 6) / 12);
+	CHECK(t, mix_max_len(&m) == 1500 && mix_min_len(&m) == 64);
+	CHECK(t, mix_index(&m, 576) == 1 && mix_index(&m, 577) == -1);
+	/* Weights with a gcd > 1: the same schedule as 7,4,1. */
+	{
+		static struct size_mix r;
+
+		CHECK(t, mix_init(&r, mix_imix_sizes, w_gcd, 3) == 0);
+		CHECK(t, r.period == 12 && r.weight[0] == 7 && r.weight[1] == 4 &&
+			 r.weight[2] == 1 && !memcmp(r.slot, m.slot, 12));
+	}
+	/* One size, no weights: every slot is it. */
+	CHECK(t, mix_init(&m, one, NULL, 1) == 0 && m.period == 1 && m.slot[0] == 0);
+	CHECK(t, mix_mean_len(&m) == 60);
+	/* Uneven weights: exact over one period and over many. */
+	CHECK(t, mix_init(&m, sz4, w4, 4) == 0 && m.period == 2500);
+	mix_counts(&m, 2500 * 7, cnt);
+	CHECK(t, cnt[0] == 7000 && cnt[1] == 7 && cnt[2] == 6993 && cnt[3] == 3500);
+	/* Rejected: a zero weight, a weight too large, no sizes, too many. */
+	CHECK(t, mix_init(&m, mix_imix_sizes, w_zero, 3) == -EINVAL);
+	CHECK(t, mix_init(&m, mix_imix_sizes, w_big, 3) == -EINVAL);
+	CHECK(t, mix_init(&m, mix_imix_sizes, NULL, 0) == -EINVAL);
+	CHECK(t, mix_init(&m, many, NULL, MIX_MAX_SIZES + 1) == -EINVAL);
+	/* The largest schedule fits. */
+	for (i = 0; i < MIX_MAX_SIZES; i++)
+		many[i] = MIX_MAX_WEIGHT - i;	/* gcd 1 */
+	CHECK(t, mix_init(&m, many, many, MIX_MAX_SIZES) == 0);
+	mix_counts(&m, m.period, cnt);
+	for (i = 0; i < MIX_MAX_SIZES; i++)
+		CHECK(t, cnt[i] == MIX_MAX_WEIGHT - i);
+}
+
+struct len_hist {
+	uint32_t by_len[SIM_FSIZE + 1];
+	uint32_t bad;		/* frame content not of the descriptor's size */
+};
+
+static void count_len(struct simk *k, const uint8_t *frame, uint32_t len)
+{
+	struct len_hist *h = k->priv;
+	uint32_t ip_len = (uint32_t)(frame[16] << 8 | frame[17]);
+
+	if (len <= SIM_FSIZE)
+		h->by_len[len]++;
+	if (ip_len + PKT_ETH_LEN != len)
+		h->bad++;
+}
+
+/* The loop sends a mix in the schedule's ratio, each frame built for the
+ * size its descriptor says, and counts per size. */
+static void t_loop_mix(struct tctx *t)
+{
+	static const uint32_t sizes[3] = { 64, 576, 1500 };
+	static const uint32_t w[3] = { 7, 4, 1 };
+	static struct size_mix m;
+	static uint8_t frames[3][SIM_FSIZE];
+	static struct pkt_tmpl tmpl[3];
+	struct simk *k = sim_new(false);
+	static struct len_hist h;
+	struct pkt_layout lay;
+	struct pkt_spec sp;
+	struct sender s;
+	uint32_t i;
+
+	CHECK(t, k != NULL);
+	if (!k)
+		return;
+	memset(&h, 0, sizeof(h));
+	CHECK(t, mix_init(&m, sizes, w, 3) == 0);
+	k->on_frame = count_len;
+	k->priv = &h;
+	k->budget = 5;
+	CHECK(t, sim_sender(&s, k, 12 * 100) == 0);
+	sender_fini(&s);
+	s.cfg.mix = &m;
+	for (i = 0; i < 3; i++) {
+		default_spec(&sp, AF_INET, false, sizes[i]);
+		CHECK(t, pkt_build(&sp, frames[i], sizeof(frames[i]), &lay) == 0);
+		pkt_tmpl_init(&tmpl[i], frames[i], &lay);
+		s.cfg.frames[i] = frames[i];
+		s.cfg.tmpls[i] = &tmpl[i];
+	}
+	{
+		struct sender_cfg c = s.cfg;
+
+		CHECK(t, sender_init(&s, &c) == 0);
+	}
+	/* Frames shared in proportion: 128 * 7/12, * 4/12, * 1/12. */
+	CHECK(t, s.part_end[0] == 76 && s.part_end[1] == 118 && s.part_end[2] == 128);
+	sender_run(&s);
+	CHECK(t, s.err == 0 && s.ctr.sent == 1200 && s.ctr.completed == 1200);
+	CHECK(t, h.by_len[64] == 700 && h.by_len[576] == 400 && h.by_len[1500] == 100);
+	CHECK(t, h.bad == 0 && k->bad_options == 0);
+	CHECK(t, s.size_submitted[0] == 700 && s.size_submitted[1] == 400 &&
+		 s.size_submitted[2] == 100);
+	CHECK(t, s.ctr.bytes == 700 * 64 + 400 * 576 + 100 * 1500);
+	sender_fini(&s);
+	sim_free(k);
+}
+
+/* ---- pcap reader ---- */
+
+struct pbuf {
+	uint8_t b[4096];
+	size_t len;
+	bool swap;
+};
+
+static void put32(struct pbuf *p, uint32_t v)
+{
+	if (p->swap)
+		v = __builtin_bswap32(v);
+	memcpy(p->b + p->len, &v, 4);
+	p->len += 4;
+}
+
+static void put16(struct pbuf *p, uint16_t v)
+{
+	if (p->swap)
+		v = __builtin_bswap16(v);
+	memcpy(p->b + p->len, &v, 2);
+	p->len += 2;
+}
+
+static void pcap_hdr(struct pbuf *p, bool swap, uint32_t magic, uint32_t link)
+{
+	p->len = 0;
+	p->swap = swap;
+	put32(p, magic);
+	put16(p, 2);
+	put16(p, 4);
+	put32(p, 0);
+	put32(p, 0);
+	put32(p, 65535);
+	put32(p, link);
+}
+
+/* A record of len bytes valued first, first + 1, ... */
+static void pcap_rec(struct pbuf *p, uint32_t incl, uint32_t orig, uint8_t first)
+{
+	uint32_t i;
+
+	put32(p, 1);
+	put32(p, 2);
+	put32(p, incl);
+	put32(p, orig);
+	for (i = 0; i < incl; i++)
+		p->b[p->len++] = (uint8_t)(first + i);
+}
+
+static bool rec_is(const struct pcap_frames *f, uint32_t i, uint32_t len, uint8_t first)
+{
+	uint32_t j;
+
+	if (i >= f->n || f->len[i] != len)
+		return false;
+	for (j = 0; j < len; j++)
+		if (f->base[f->off[i] + j] != (uint8_t)(first + j))
+			return false;
+	return true;
+}
+
+static void t_pcap_read(struct tctx *t)
+{
+	static const uint32_t magics[2] = { PCAP_MAGIC, PCAP_MAGIC_NS };
+	static struct pbuf p;
+	struct pcap_frames f;
+	char err[256];
+	int swap, m;
+
+	/* Both byte orders, both magics: the same frames. */
+	for (swap = 0; swap < 2; swap++) {
+		for (m = 0; m < 2; m++) {
+			pcap_hdr(&p, swap, magics[m], PCAP_LINKTYPE_ETHERNET);
+			pcap_rec(&p, 60, 60, 0);
+			pcap_rec(&p, 14, 14, 100);
+			pcap_rec(&p, 1514, 1514, 7);
+			CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == 0);
+			CHECK(t, f.n == 3 && f.swapped == (swap == 1) && f.nsec == (m == 1));
+			CHECK(t, rec_is(&f, 0, 60, 0) && rec_is(&f, 1, 14, 100) &&
+				 rec_is(&f, 2, 1514, 7));
+			CHECK(t, f.min_len == 14 && f.max_len == 1514 &&
+				 f.bytes == 60 + 14 + 1514 && f.buf == NULL);
+			pcap_frames_free(&f);
+		}
+	}
+	/* Each defect: -EINVAL and one line that names it. */
+	pcap_hdr(&p, false, PCAP_MAGIC, 113);	/* LINKTYPE_LINUX_SLL */
+	pcap_rec(&p, 60, 60, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "link type 113 is not Ethernet"));
+	pcap_hdr(&p, true, PCAP_MAGIC, 228);	/* LINKTYPE_IPV4, swapped */
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "link type 228"));
+	pcap_hdr(&p, false, 0x0a0d0d0a, 1);	/* pcapng */
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "not a classic pcap file (magic 0x0a0d0d0a"));
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	p.b[4] = 3;
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "version 3.4"));
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	CHECK(t, pcap_parse(p.b, 23, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "truncated file header (23 of 24"));
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "no frames"));
+	pcap_rec(&p, 60, 60, 0);
+	CHECK(t, pcap_parse(p.b, p.len - 1, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "record 1: truncated (60 bytes, 59 left"));
+	CHECK(t, pcap_parse(p.b, 24 + 15, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "record 1: truncated record header"));
+	pcap_rec(&p, 60, 61, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "record 2: 60 of 61 bytes captured (caplen != len)"));
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	pcap_rec(&p, 13, 13, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "shorter than an Ethernet header"));
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	pcap_rec(&p, 60, 60, 0);
+	pcap_rec(&p, 2049, 2049, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 2048, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "record 2: 2049-byte frame is longer than 2048"));
+	CHECK(t, pcap_parse(p.b, p.len, 2049, &f, err, sizeof(err)) == 0 && f.n == 2);
+	pcap_frames_free(&f);
+	/* A record length near 2^32 must not wrap the bounds check. */
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	pcap_rec(&p, 0, 0, 0);
+	memcpy(p.b + 24 + 8, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "truncated"));
+	CHECK(t, pcap_load("/nonexistent/txgen.pcap", 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "cannot read pcap file /nonexistent/txgen.pcap: No such file"));
+}
+
+/* What the writer writes, the reader reads, frame for frame. */
+static void t_pcap_roundtrip(struct tctx *t)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct pcap_writer w;
+	struct pcap_frames f;
+	uint8_t frame[1514];
+	char path[512], err[256];
+	int fd, i;
+
+	for (i = 0; i < 1514; i++)
+		frame[i] = (uint8_t)(i * 7);
+	snprintf(path, sizeof(path), "%s/txgen-unit-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	CHECK(t, fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	CHECK(t, pcap_open(&w, path, 65535) == 0);
+	for (i = 0; i < 10; i++)
+		CHECK(t, pcap_write(&w, frame + i, 60 + (uint32_t)i * 100, 1, 2) == 0);
+	CHECK(t, pcap_close(&w) == 0);
+	CHECK(t, pcap_load(path, 4096, &f, err, sizeof(err)) == 0);
+	CHECK(t, f.n == 10 && f.buf != NULL && f.base == f.buf);
+	for (i = 0; i < 10 && i < (int)f.n; i++)
+		CHECK(t, f.len[i] == 60 + (uint32_t)i * 100 &&
+			 !memcmp(f.base + f.off[i], frame + i, f.len[i]));
+	pcap_frames_free(&f);
+	/* A writer's snap length below the frame: caplen != len, refused. */
+	CHECK(t, pcap_open(&w, path, 64) == 0);
+	CHECK(t, pcap_write(&w, frame, 100, 1, 2) == 0);
+	CHECK(t, pcap_close(&w) == 0);
+	CHECK(t, pcap_load(path, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "record 1: 64 of 100 bytes") && strstr(err, path));
+	unlink(path);
+}
+
+struct replay_log {
+	const struct pcap_frames *f;
+	uint32_t next, stride, first, bad, n;
+};
+
+static void check_replayed(struct simk *k, const uint8_t *frame, uint32_t len)
+{
+	struct replay_log *l = k->priv;
+	const struct pcap_frames *f = l->f;
+
+	if (len != f->len[l->next] || memcmp(frame, f->base + f->off[l->next], len))
+		l->bad++;
+	l->n++;
+	l->next += l->stride;
+	if (l->next >= f->n)
+		l->next = l->first;
+}
+
+/* Replay: the file's frames, byte for byte, in order, this queue's share
+ * (records 1, 4, 7, ... of 3 queues), over and over. */
+static void t_loop_replay(struct tctx *t)
+{
+	static struct pbuf p;
+	struct replay_log l;
+	struct pcap_frames f;
+	struct simk *k = sim_new(false);
+	struct sender s;
+	char err[256];
+	int i;
+
+	CHECK(t, k != NULL);
+	if (!k)
+		return;
+	pcap_hdr(&p, true, PCAP_MAGIC_NS, 1);
+	for (i = 0; i < 10; i++)
+		pcap_rec(&p, 60 + (uint32_t)i * 37, 60 + (uint32_t)i * 37, (uint8_t)(i * 11));
+	CHECK(t, pcap_parse(p.b, p.len, SIM_FSIZE, &f, err, sizeof(err)) == 0);
+	memset(&l, 0, sizeof(l));
+	l.f = &f;
+	l.first = l.next = 1;
+	l.stride = 3;
+	k->on_frame = check_replayed;
+	k->priv = &l;
+	k->budget = 7;
+	CHECK(t, sim_sender(&s, k, 3 * 1000) == 0);
+	sender_fini(&s);
+	s.cfg.replay = &f;
+	s.cfg.replay_first = 1;
+	s.cfg.replay_stride = 3;
+	{
+		struct sender_cfg c = s.cfg;
+
+		CHECK(t, sender_init(&s, &c) == 0);
+	}
+	sender_run(&s);
+	CHECK(t, s.err == 0 && s.ctr.sent == 3000 && l.n == 3000 && l.bad == 0);
+	/* records 1, 4, 7: 97 + 208 + 319 bytes, 1000 times */
+	CHECK(t, s.ctr.bytes == 1000ull * (97 + 208 + 319));
+	{
+		struct sender_cfg c = s.cfg;
+
+		sender_fini(&s);
+		c.replay_first = 10;
+		CHECK(t, sender_init(&s, &c) == -EINVAL);
+	}
+	pcap_frames_free(&f);
+	sim_free(k);
+}
+
+static void t_opts_mix_replay(struct tctx *t)
+{
+	static struct pbuf p;
+	struct txgen_config c;
+	struct pcap_frames f;
+	struct ifinfo ifi;
+	char err[PARAM_ERR_LEN];
+
+	CHECK(t, parse(&c, err, "--dev", "e", "--size", "imix", NULL) == PARAMS_OK);
+	CHECK(t, c.nsizes == 3 && c.sizes.v[0] == 64 && c.sizes.v[1] == 576 &&
+		 c.sizes.v[2] == 1500 && c.size == 64);
+	CHECK(t, c.weights.n == 3 && c.weights.v[0] == 7 && c.weights.v[1] == 4 &&
+		 c.weights.v[2] == 1);
+	CHECK(t, parse(&c, err, "--dev", "e", "--size", "imix", "--weights", "1,1,1",
+		       NULL) == PARAMS_OK && c.weights.v[0] == 1);
+	CHECK(t, parse(&c, err, "--dev", "e", "-s", "60,1000", "--weights", "3,1",
+		       NULL) == PARAMS_OK);
+	CHECK(t, c.nsizes == 2 && c.sizes.v[1] == 1000 && c.weights.v[0] == 3);
+	CHECK(t, parse(&c, err, "--dev", "e", "--size", "60,1000", NULL) == PARAMS_OK &&
+		 c.nsizes == 2 && c.weights.n == 0);
+	CHECK(t, parse(&c, err, "--dev", "e", "--size", "100", NULL) == PARAMS_OK &&
+		 c.nsizes == 1 && c.size == 100);
+	CHECK(t, parse(&c, err, "--dev", "e", NULL) == PARAMS_OK && c.nsizes == 1 &&
+		 c.size == 60 && !c.replay && c.loop == 1);
+	CHECK(t, parse(&c, err, "--dev", "e", "--replay", "x.pcap", "--loop", "0",
+		       "--count", "5", "--rate", "1kpps", NULL) == PARAMS_OK);
+	CHECK(t, !strcmp(c.replay, "x.pcap") && c.loop == 0 && c.count == 5);
+
+	/* Against the interface: the largest size; replayed frames against
+	 * MTU + 14 (+ 4 when tagged), and no more queues than frames. */
+	memset(&ifi, 0, sizeof(ifi));
+	snprintf(ifi.name, sizeof(ifi.name), "veth0");
+	ifi.up = true;
+	ifi.mtu = 1500;
+	ifi.tx_queues = 4;
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--size", "64,1515", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == -1 &&
+		 strstr(err, "--size 1515 exceeds MTU 1500"));
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--size", "imix", NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == 0);
+	CHECK(t, parse(&c, err, "--dev", "veth0", "--replay", "r.pcap", "--queues", "3",
+		       NULL) == PARAMS_OK);
+	CHECK(t, config_check_iface(&c, &ifi, err, sizeof(err)) == 0);
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	pcap_rec(&p, 1514, 1514, 0);
+	pcap_rec(&p, 1518, 1518, 0);
+	p.b[p.len - 1518 + 12] = 0x81;		/* 802.1Q tagged */
+	p.b[p.len - 1518 + 13] = 0x00;
+	pcap_rec(&p, 60, 60, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == 0 && f.n == 3);
+	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == 0);
+	c.queues = 4;
+	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == -1 &&
+		 strstr(err, "--queues 4 is more than the 3 frames"));
+	c.queues = 1;
+	ifi.mtu = 1499;
+	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == -1 &&
+		 strstr(err, "record 1: 1514-byte frame exceeds MTU 1499 + 14"));
+	pcap_frames_free(&f);
+	pcap_hdr(&p, false, PCAP_MAGIC, 1);
+	pcap_rec(&p, 1515, 1515, 0);
+	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == 0);
+	ifi.mtu = 1500;
+	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == -1 &&
+		 strstr(err, "1515-byte frame exceeds MTU 1500 + 14"));
+	pcap_frames_free(&f);
+}
+
+static void t_json_sizes_replay(struct tctx *t)
+{
+	static const struct size_count sc[3] = {
+		{ 64, 7, 700 }, { 576, 4, 400 }, { 1500, 1, 100 },
+	};
+	static const struct replay_info ri = { "a\"b.pcap", 10, 60, 1514, 0 };
+	struct stats_summary s;
+	struct frame_info fi;
+	char *buf = NULL, *txt = NULL;
+	size_t len = 0, tlen = 0;
+	FILE *f, *tf;
+
+	f = open_memstream(&buf, &len);
+	CHECK(t, f != NULL);
+	if (!f)
+		return;
+	tf = open_memstream(&txt, &tlen);
+	CHECK(t, tf != NULL);
+	if (!tf) {
+		fclose(f);
+		free(buf);
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	memset(&fi, 0, sizeof(fi));
+	s.dev = "veth0";
+	s.mode = s.mode_reason = "copy";
+	fi.proto = "IPv4/UDP";
+	fi.size = 0;
+	snprintf(fi.sizes, sizeof(fi.sizes), "64,576,1500");
+	fi.vlan = -1;
+	fi.dst_mac_from = "option";
+	s.frame = &fi;
+	s.sizes = sc;
+	s.nsizes = 3;
+	stats_print_json(f, &s);
+	stats_print_summary(tf, &s);
+	s.frame = NULL;
+	s.sizes = NULL;
+	s.nsizes = 0;
+	s.replay = &ri;
+	stats_print_json(f, &s);
+	stats_print_summary(tf, &s);
+	fclose(f);
+	fclose(tf);
+	CHECK(t, strstr(buf, "\"frame\":{\"size\":null,") != NULL);
+	CHECK(t, strstr(buf, ",\"sizes\":[{\"size\":64,\"weight\":7,\"submitted\":700},"
+			"{\"size\":576,\"weight\":4,\"submitted\":400},"
+			"{\"size\":1500,\"weight\":1,\"submitted\":100}]}\n") != NULL);
+	CHECK(t, strstr(buf, ",\"replay\":{\"file\":\"a\\\"b.pcap\",\"frames\":10,"
+			"\"min_len\":60,\"max_len\":1514,\"loop\":0}}\n") != NULL);
+	CHECK(t, strstr(txt, "summary: frame 64,576,1500 bytes IPv4/UDP") != NULL);
+	CHECK(t, strstr(txt, "summary: sizes 64 bytes x 700 (weight 7), 576 bytes x 400 "
+			"(weight 4), 1500 bytes x 100 (weight 1)\n") != NULL);
+	CHECK(t, strstr(txt, "summary: replay a\"b.pcap: 10 frames of 60..1514 bytes, "
+			"loop 0 (until stopped)\n") != NULL);
+	free(buf);
+	free(txt);
+}
+
 /* ---- receiver accounting (lib/rxstats.c) ---- */
 
 static void rx_feed(struct rx_seq *s, const uint32_t *seqs, size_t n, uint64_t tx_us)
@@ -1467,6 +2002,13 @@ int main(void)
 	run(&t, "pcap file format", t_pcap_format);
 	run(&t, "pcap record without bytes (fuzz: pcap)", t_pcap_empty_record);
 	run(&t, "json summary", t_json);
+	run(&t, "size mix schedule: exact ratios, gcd, one size, bad weights", t_mix_schedule);
+	run(&t, "loop: a size mix in its ratio, frames of the right size", t_loop_mix);
+	run(&t, "pcap reader: byte orders, ns magic, every defect refused", t_pcap_read);
+	run(&t, "pcap reader reads what the writer wrote", t_pcap_roundtrip);
+	run(&t, "loop: replay byte-identical, in order, the queue's share", t_loop_replay);
+	run(&t, "option checks: sizes, weights, replay", t_opts_mix_replay);
+	run(&t, "summary and json: per-size counts, replay", t_json_sizes_replay);
 	run(&t, "rx seq: loss, duplicates, reordering, late start", t_rx_seq_loss_dup_reorder);
 	run(&t, "rx seq: wrap at 2^32, sender restart, window", t_rx_seq_wrap_restart);
 	run(&t, "rx: pktgen header found in ipv4, vlan + ipv6", t_rx_pktgen_offset);
