@@ -39,6 +39,7 @@ WORK=$(mktemp -d)
 RXPID=
 cleanup() {
 	[ -n "$RXPID" ] && kill "$RXPID" 2>/dev/null
+	[ -n "${CAPPID:-}" ] && kill "$CAPPID" 2>/dev/null
 	timeout 10 ip netns del "$NSA" 2>/dev/null
 	timeout 10 ip netns del "$NSB" 2>/dev/null
 	rm -rf "$WORK"
@@ -480,6 +481,142 @@ if command -v setpriv >/dev/null; then
 else
 	skip "txrecv bad input: missing privileges" "setpriv not installed"
 fi
+
+# 9c. Size mixes and pcap replay, checked in a capture at the peer (tcpdump;
+# it counts frame lengths and shows the bytes).
+CAPPID=
+# cap_start FILE: capture the UDP frames arriving at the peer into FILE and
+# wait (bounded) until tcpdump listens.
+cap_start() {
+	rm -f "$1" "$WORK/cap.err"
+	timeout $((T + 5)) ip netns exec "$NSB" tcpdump -i "$VB" -Q in -U -B 65536 -s 0 \
+		-w "$1" udp 2>"$WORK/cap.err" &
+	CAPPID=$!
+	for _ in $(seq 200); do
+		grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && return 0
+		kill -0 $CAPPID 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+# cap_stop FILE N: wait (bounded) until FILE holds N frames, stop tcpdump.
+cap_stop() {
+	for _ in $(seq 200); do
+		[ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge "$2" ] && break
+		sleep 0.05
+	done
+	kill -INT $CAPPID 2>/dev/null
+	wait $CAPPID
+	CAPPID=
+}
+# "COUNT LENGTH" per frame length in a capture, by length.
+cap_lengths() {
+	tcpdump -r "$1" -nn -e 2>/dev/null | sed -n 's/.*, length \([0-9]*\):.*/\1/p' |
+		sort -n | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+# Every frame of a capture as hex, without time stamps.
+cap_hex() { tcpdump -r "$1" -nn -t -xx 2>/dev/null; }
+
+# mix_case NAME "TXGEN OPTIONS" COUNT "LEN:N ..." JSON_SIZES
+mix_case() {
+	local name=$1 opts=$2 count=$3 want=$4 wjson=$5 TX rc got
+	if ! cap_start "$WORK/mix.pcap"; then
+		not_ok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
+		return
+	fi
+	# shellcheck disable=SC2086
+	TX=$(txa --mode copy $opts --count "$count" --rate 100kpps --json 2>"$WORK/tx.err"); rc=$?
+	cap_stop "$WORK/mix.pcap" "$count"
+	got=$(cap_lengths "$WORK/mix.pcap")
+	if [ $rc -eq 0 ] && [ "$got" = "$want" ] && [ "$(jget "$TX" sent)" = "$count" ] &&
+	   grep -qF "\"sizes\":[$wjson]" <<<"$TX"; then
+		ok "$name: $count frames, captured at the peer by length: $got"
+	else
+		not_ok "$name: captured at the peer by length $want" "got: $got" \
+			"txgen rc=$rc $TX" "$(cat "$WORK/tx.err" "$WORK/cap.err")"
+	fi
+}
+if ! command -v tcpdump >/dev/null; then
+	skip "size mixes and replay, captured at the peer" "tcpdump not installed"
+else
+	mix_case "--size imix" "--size imix" 3000 "64:1750 576:1000 1500:250" \
+		'{"size":64,"weight":7,"submitted":1750},{"size":576,"weight":4,"submitted":1000},{"size":1500,"weight":1,"submitted":250}'
+	mix_case "--size 60,1514 --weights 6,2 (gcd 2), 2 queues" \
+		"--size 60,1514 --weights 6,2 --queues 2" 1000 "60:750 1514:250" \
+		'{"size":60,"weight":3,"submitted":750},{"size":1514,"weight":1,"submitted":250}'
+
+	# A pcap written by txgen (three sizes, every frame distinct: sequence
+	# numbers, ports), replayed twice: the capture at the peer holds the
+	# file's frames twice, byte for byte, in order.
+	txa --mode copy --count 300 --size 64,300,1514 --src-port 1000-1299 \
+		--pcap "$WORK/gen.pcap" >/dev/null 2>"$WORK/gen.err"
+	name="--replay FILE --loop 2: 600 frames at the peer, byte-identical, in order"
+	if ! cap_start "$WORK/replay.pcap"; then
+		not_ok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
+	else
+		TX=$(txa --mode copy --replay "$WORK/gen.pcap" --loop 2 --json 2>"$WORK/tx.err"); rc=$?
+		cap_stop "$WORK/replay.pcap" 600
+		cap_hex "$WORK/gen.pcap" >"$WORK/want.hex"
+		cap_hex "$WORK/gen.pcap" >>"$WORK/want.hex"
+		cap_hex "$WORK/replay.pcap" >"$WORK/got.hex"
+		if [ $rc -eq 0 ] && [ "$(jget "$TX" sent)" = 600 ] &&
+		   [ "$(grep -c '^IP ' "$WORK/got.hex")" = 600 ] &&
+		   cmp -s "$WORK/want.hex" "$WORK/got.hex" &&
+		   grep -q '"replay":{"file":"[^"]*gen.pcap","frames":300,"min_len":64,"max_len":1514,"loop":2}' <<<"$TX" &&
+		   grep -q '^summary: replay .*gen.pcap: 300 frames of 64..1514 bytes, loop 2$' "$WORK/tx.err"; then
+			ok "$name"
+		else
+			not_ok "$name" "txgen rc=$rc $TX" "$(cat "$WORK/tx.err")" \
+				"$(diff "$WORK/want.hex" "$WORK/got.hex" | head -5)"
+		fi
+	fi
+fi
+
+# Bad replay input: one error line, exit 2, nothing attached.
+le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+	$(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+# mkpcap FILE LINKTYPE CAPLEN LEN [DATA BYTES]: one record of zeros.
+mkpcap() {
+	# shellcheck disable=SC2059
+	{ printf "$(le32 0xa1b2c3d4)\\x02\\x00\\x04\\x00$(le32 0)$(le32 0)$(le32 65535)$(le32 "$2")"
+	  printf "$(le32 1)$(le32 0)$(le32 "$3")$(le32 "$4")"
+	  head -c "${5:-$3}" /dev/zero; } >"$1"
+}
+mkpcap "$WORK/sll.pcap" 113 60 60
+mkpcap "$WORK/trunc.pcap" 1 60 60 50
+mkpcap "$WORK/caplen.pcap" 1 60 61
+mkpcap "$WORK/mtu.pcap" 1 1515 1515
+# bad_says NAME TEXT CMD...: bad input whose one error line contains TEXT.
+bad_says() {
+	local name=$1 text=$2 out rc; shift 2
+	out=$(timeout $T ip netns exec "$NSA" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "^txgen: error: " <<<"$out" &&
+	   grep -qF -- "$text" <<<"$out" && [ ! -s "$WORK/bad.out" ] && nothing_attached; then
+		ok "bad input: $name -> $out"
+	else
+		not_ok "bad input: $name (want '$text', nothing attached)" "rc=$rc" "$out"
+	fi
+}
+bad_says "--replay unreadable file" "cannot read pcap file $WORK/no-such.pcap" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/no-such.pcap"
+bad_says "--replay non-Ethernet link type" "link type 113 is not Ethernet" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/sll.pcap"
+bad_says "--replay truncated record" "record 1: truncated" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/trunc.pcap"
+bad_says "--replay caplen != len" "60 of 61 bytes captured (caplen != len)" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/caplen.pcap"
+bad_says "--replay frame over MTU+14" "1515-byte frame exceeds MTU 1500" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/mtu.pcap"
+bad_says "--replay with --size" "--size conflicts with --replay" \
+	"$TXGEN" --dev "$VA" --replay "$WORK/mtu.pcap" --size 64
+bad_says "--weights without a --size list" "--weights needs a --size list" \
+	"$TXGEN" --dev "$VA" --weights 7,4,1
+bad_says "--weights count != sizes" "3 weights for 2 sizes" \
+	"$TXGEN" --dev "$VA" --size 64,576 --weights 7,4,1
+bad_says "--weights with a zero weight" "0 is out of range" \
+	"$TXGEN" --dev "$VA" --size 64,576 --weights 7,0
+bad_says "--size list over MTU+14" "--size 1515 exceeds MTU 1500" \
+	"$TXGEN" --dev "$VA" --size 64,1515 --count 1
 
 # 10. The device goes down during a run: one error line naming it, exit 1.
 # (Last: taking $VA down flushes its neighbour entries and routes.)
