@@ -357,8 +357,10 @@ static bool vlan_tagged(const uint8_t *frame)
 int config_check_replay(const struct txgen_config *c, const struct ifinfo *ifi,
 			const struct pcap_frames *f, char *err, size_t errlen)
 {
+	char name[PARAM_ERR_LEN];
 	uint32_t i, max;
 
+	params_shown(c->replay, name, sizeof(name));
 	for (i = 0; i < f->n; i++) {
 		const uint8_t *frame = f->base + f->off[i];
 
@@ -366,7 +368,7 @@ int config_check_replay(const struct txgen_config *c, const struct ifinfo *ifi,
 		if (f->len[i] > max) {
 			snprintf(err, errlen,
 				 "--replay %s: record %u: %u-byte frame exceeds MTU %u + %u header bytes of %s",
-				 c->replay, i + 1, f->len[i], ifi->mtu, max - ifi->mtu,
+				 name, i + 1, f->len[i], ifi->mtu, max - ifi->mtu,
 				 ifi->name);
 			return -1;
 		}
@@ -374,7 +376,7 @@ int config_check_replay(const struct txgen_config *c, const struct ifinfo *ifi,
 	if (f->n < c->queues) {
 		snprintf(err, errlen,
 			 "--queues %u is more than the %u frame%s of --replay %s (each queue sends its share)",
-			 c->queues, f->n, f->n == 1 ? "" : "s", c->replay);
+			 c->queues, f->n, f->n == 1 ? "" : "s", name);
 		return -1;
 	}
 	return 0;

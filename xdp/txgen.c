@@ -580,9 +580,11 @@ static int load_input(struct run *r)
 	struct txgen_config *c = &r->cfg;
 	struct replay_info *ri = &r->replay_info;
 
+	char name[PARAM_ERR_LEN];
+
 	if (c->replay) {
-		if (pcap_load(c->replay, c->frame_size, &r->replay, r->err,
-			      sizeof(r->err)))
+		if (pcap_load(c->replay, params_shown(c->replay, name, sizeof(name)),
+			      c->frame_size, &r->replay, r->err, sizeof(r->err)))
 			return -1;
 		ri->file = c->replay;
 		ri->frames = r->replay.n;

@@ -62,12 +62,7 @@ static int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/*
- * A command line value as an error message shows it: control characters
- * as \xNN, so that the message stays one line and cannot drive the
- * terminal. Cut to fit buf.
- */
-static const char *shown(const char *s, char *buf, size_t len)
+const char *params_shown(const char *s, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -119,7 +114,7 @@ static int convert_list(const struct param_def *d, const char *val,
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (l->n == PARAM_LIST_MAX) {
 			snprintf(err, errlen, "--%s %s: more than %u values",
-				 d->name, shown(val, sv, sizeof(sv)), PARAM_LIST_MAX);
+				 d->name, params_shown(val, sv, sizeof(sv)), PARAM_LIST_MAX);
 			return -1;
 		}
 		ret = -EINVAL;
@@ -131,13 +126,13 @@ static int convert_list(const struct param_def *d, const char *val,
 		if (ret == -ERANGE) {
 			snprintf(err, errlen,
 				 "--%s %s: %s is out of range (allowed %llu..%llu)",
-				 d->name, shown(val, sv, sizeof(sv)), num,
+				 d->name, params_shown(val, sv, sizeof(sv)), num,
 				 (unsigned long long)d->min, (unsigned long long)d->max);
 			return -1;
 		}
 		if (ret) {
 			snprintf(err, errlen, "--%s: '%s' is not a number%s",
-				 d->name, shown(val, sv, sizeof(sv)),
+				 d->name, params_shown(val, sv, sizeof(sv)),
 				 d->enum_vals ? ", a comma-separated list of numbers or a name" :
 				 " or a comma-separated list of numbers");
 			return -1;
@@ -173,14 +168,14 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 		if (ret == -ERANGE) {
 			snprintf(err, errlen,
 				 "--%s %s is out of range (allowed %llu..%llu)",
-				 d->name, shown(val, sv, sizeof(sv)),
+				 d->name, params_shown(val, sv, sizeof(sv)),
 				 (unsigned long long)d->min,
 				 (unsigned long long)d->max);
 			return -1;
 		}
 		if (ret) {
 			snprintf(err, errlen, "--%s: '%s' is not a number",
-				 d->name, shown(val, sv, sizeof(sv)));
+				 d->name, params_shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		if (d->type == PARAM_U32)
@@ -204,14 +199,14 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 		}
 		enum_list(d->enum_vals, names, sizeof(names));
 		snprintf(err, errlen, "--%s: '%s' is not one of %s", d->name,
-			 shown(val, sv, sizeof(sv)), names);
+			 params_shown(val, sv, sizeof(sv)), names);
 		return -1;
 	case PARAM_MAC:
 		if (range_parse_mac(val, (struct range *)field)) {
 			snprintf(err, errlen,
 				 "--%s: malformed MAC address or range '%s' "
 				 "(expected xx:xx:xx:xx:xx:xx[-xx:xx:xx:xx:xx:xx])",
-				 d->name, shown(val, sv, sizeof(sv)));
+				 d->name, params_shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -220,7 +215,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			snprintf(err, errlen,
 				 "--%s: malformed IP address or range '%s' "
 				 "(expected ADDR or LOW-HIGH, same family, LOW <= HIGH)",
-				 d->name, shown(val, sv, sizeof(sv)));
+				 d->name, params_shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -229,7 +224,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			snprintf(err, errlen,
 				 "--%s: malformed port or range '%s' "
 				 "(expected 0..65535 or LOW-HIGH)", d->name,
-				 shown(val, sv, sizeof(sv)));
+				 params_shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -238,7 +233,7 @@ static int convert(const struct param_def *d, const char *val, void *cfg,
 			snprintf(err, errlen,
 				 "--%s: invalid rate '%s' (expected a positive "
 				 "rate such as 100kpps, 1Mpps or 100Mbit)",
-				 d->name, shown(val, sv, sizeof(sv)));
+				 d->name, params_shown(val, sv, sizeof(sv)));
 			return -1;
 		}
 		return 0;
@@ -281,7 +276,7 @@ enum params_result params_parse(const struct param_def *defs, size_t ndefs,
 				d = find_short(defs, ndefs, *c);
 				if (!d || takes_arg(d)) {
 					snprintf(err, errlen, "unknown option '%s'",
-						 shown(arg, sv, sizeof(sv)));
+						 params_shown(arg, sv, sizeof(sv)));
 					return PARAMS_ERROR;
 				}
 				if (convert(d, NULL, cfg, err, errlen))
@@ -292,12 +287,12 @@ enum params_result params_parse(const struct param_def *defs, size_t ndefs,
 			continue;
 		} else {
 			snprintf(err, errlen, "unexpected argument '%s'",
-				 shown(arg, sv, sizeof(sv)));
+				 params_shown(arg, sv, sizeof(sv)));
 			return PARAMS_ERROR;
 		}
 		if (!d) {
 			snprintf(err, errlen, "unknown option '%s' (see --help)",
-				 shown(arg, sv, sizeof(sv)));
+				 params_shown(arg, sv, sizeof(sv)));
 			return PARAMS_ERROR;
 		}
 		if (takes_arg(d) && !val) {

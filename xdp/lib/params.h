@@ -72,4 +72,11 @@ void params_usage(const struct param_def *defs, size_t ndefs, FILE *out,
 
 const char *params_enum_name(const struct param_enum *vals, int value);
 
+/*
+ * s as an error message shows it: control characters as \xNN, so that the
+ * message stays one line and cannot drive the terminal. Cut to fit buf;
+ * returns buf.
+ */
+const char *params_shown(const char *s, char *buf, size_t len);
+
 #endif

@@ -239,8 +239,8 @@ int pcap_parse(const uint8_t *data, size_t size, uint32_t max_len,
 	return ret;
 }
 
-int pcap_load(const char *path, uint32_t max_len, struct pcap_frames *f,
-	      char *err, size_t errlen)
+int pcap_load(const char *path, const char *name, uint32_t max_len,
+	      struct pcap_frames *f, char *err, size_t errlen)
 {
 	char why[256];
 	uint8_t *buf;
@@ -250,18 +250,20 @@ int pcap_load(const char *path, uint32_t max_len, struct pcap_frames *f,
 	int ret;
 
 	memset(f, 0, sizeof(*f));
+	if (!name)
+		name = path;
 	in = fopen(path, "rb");
 	if (!in) {
-		snprintf(err, errlen, "cannot read pcap file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read pcap file %s: %s", name, strerror(errno));
 		return -EINVAL;
 	}
 	if (fseek(in, 0, SEEK_END) || (end = ftell(in)) < 0 || fseek(in, 0, SEEK_SET)) {
-		snprintf(err, errlen, "cannot read pcap file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot read pcap file %s: %s", name, strerror(errno));
 		fclose(in);
 		return -EINVAL;
 	}
 	if ((unsigned long long)end > PCAP_MAX_FILE) {
-		snprintf(err, errlen, "pcap file %s: larger than %llu bytes", path,
+		snprintf(err, errlen, "pcap file %s: larger than %llu bytes", name,
 			 (unsigned long long)PCAP_MAX_FILE);
 		fclose(in);
 		return -EINVAL;
@@ -269,12 +271,12 @@ int pcap_load(const char *path, uint32_t max_len, struct pcap_frames *f,
 	size = (size_t)end;
 	buf = malloc(size ? size : 1);
 	if (!buf) {
-		snprintf(err, errlen, "pcap file %s: out of memory for %zu bytes", path, size);
+		snprintf(err, errlen, "pcap file %s: out of memory for %zu bytes", name, size);
 		fclose(in);
 		return -ENOMEM;
 	}
 	if (fread(buf, 1, size, in) != size) {
-		snprintf(err, errlen, "cannot read pcap file %s: %s", path,
+		snprintf(err, errlen, "cannot read pcap file %s: %s", name,
 			 ferror(in) ? strerror(errno) : "file shrank while reading");
 		free(buf);
 		fclose(in);
@@ -283,7 +285,7 @@ int pcap_load(const char *path, uint32_t max_len, struct pcap_frames *f,
 	fclose(in);
 	ret = pcap_parse(buf, size, max_len, f, why, sizeof(why));
 	if (ret) {
-		snprintf(err, errlen, "pcap file %s: %s", path, why);
+		snprintf(err, errlen, "pcap file %s: %s", name, why);
 		free(buf);
 		return ret;
 	}

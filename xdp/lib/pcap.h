@@ -63,9 +63,10 @@ struct pcap_frames {
  */
 int pcap_parse(const uint8_t *data, size_t size, uint32_t max_len,
 	       struct pcap_frames *f, char *err, size_t errlen);
-/* Read path and pcap_parse() it; the error names the file. */
-int pcap_load(const char *path, uint32_t max_len, struct pcap_frames *f,
-	      char *err, size_t errlen);
+/* Read path and pcap_parse() it; the error names the file as name (path
+ * when NULL; give an escaped one where err must stay one line). */
+int pcap_load(const char *path, const char *name, uint32_t max_len,
+	      struct pcap_frames *f, char *err, size_t errlen);
 void pcap_frames_free(struct pcap_frames *f);
 
 #endif

@@ -1548,8 +1548,11 @@ static void t_pcap_read(struct tctx *t)
 	memcpy(p.b + 24 + 8, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
 	CHECK(t, pcap_parse(p.b, p.len, 4096, &f, err, sizeof(err)) == -EINVAL &&
 	      strstr(err, "truncated"));
-	CHECK(t, pcap_load("/nonexistent/txgen.pcap", 4096, &f, err, sizeof(err)) == -EINVAL &&
+	CHECK(t, pcap_load("/nonexistent/txgen.pcap", NULL, 4096, &f, err, sizeof(err)) == -EINVAL &&
 	      strstr(err, "cannot read pcap file /nonexistent/txgen.pcap: No such file"));
+	CHECK(t, pcap_load("/nonexistent/a\nb", "/nonexistent/a\\x0ab", 4096, &f, err,
+			   sizeof(err)) == -EINVAL &&
+	      strstr(err, "cannot read pcap file /nonexistent/a\\x0ab: No such file"));
 }
 
 /* What the writer writes, the reader reads, frame for frame. */
@@ -1574,7 +1577,7 @@ static void t_pcap_roundtrip(struct tctx *t)
 	for (i = 0; i < 10; i++)
 		CHECK(t, pcap_write(&w, frame + i, 60 + (uint32_t)i * 100, 1, 2) == 0);
 	CHECK(t, pcap_close(&w) == 0);
-	CHECK(t, pcap_load(path, 4096, &f, err, sizeof(err)) == 0);
+	CHECK(t, pcap_load(path, NULL, 4096, &f, err, sizeof(err)) == 0);
 	CHECK(t, f.n == 10 && f.buf != NULL && f.base == f.buf);
 	for (i = 0; i < 10 && i < (int)f.n; i++)
 		CHECK(t, f.len[i] == 60 + (uint32_t)i * 100 &&
@@ -1584,7 +1587,7 @@ static void t_pcap_roundtrip(struct tctx *t)
 	CHECK(t, pcap_open(&w, path, 64) == 0);
 	CHECK(t, pcap_write(&w, frame, 100, 1, 2) == 0);
 	CHECK(t, pcap_close(&w) == 0);
-	CHECK(t, pcap_load(path, 4096, &f, err, sizeof(err)) == -EINVAL &&
+	CHECK(t, pcap_load(path, NULL, 4096, &f, err, sizeof(err)) == -EINVAL &&
 	      strstr(err, "record 1: 64 of 100 bytes") && strstr(err, path));
 	unlink(path);
 }
@@ -1723,6 +1726,11 @@ static void t_opts_mix_replay(struct tctx *t)
 	ifi.mtu = 1500;
 	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == -1 &&
 		 strstr(err, "1515-byte frame exceeds MTU 1500 + 14"));
+	/* The file name in the error is escaped: one line (txgen passes the
+	 * same escaped name to pcap_load()). */
+	c.replay = "r\n.pcap";
+	CHECK(t, config_check_replay(&c, &ifi, &f, err, sizeof(err)) == -1 &&
+		 strstr(err, "--replay r\\x0a.pcap: record 1") && !strchr(err, '\n'));
 	pcap_frames_free(&f);
 }
 
