@@ -23,6 +23,9 @@ FUZZ_CFLAGS     := $(BASE) $(XDP_CFLAGS) -O1 -g $(FUZZ_SAN)
 # What the targets exercise, and what config.c needs to link.
 FUZZ_LIB_SRCS   := lib/mix.c lib/params.c lib/pcap.c lib/pkt.c lib/range.c lib/rate.c \
 		   config.c
+# txrecv's accounting (lib/rxstats.c)
+FUZZ_TARGETS    += rxstats
+FUZZ_LIB_SRCS   += lib/rxstats.c
 FUZZ_OBJS       := $(FUZZ_LIB_SRCS:%.c=$(FUZZDIR)/%.o)
 FUZZ_BINS       := $(FUZZ_TARGETS:%=$(FUZZDIR)/%)
 

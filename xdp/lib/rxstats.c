@@ -204,8 +204,8 @@ int64_t lat_hist_percentile(const struct lat_hist *h, double p)
 		if (cum >= rank)
 			break;
 	}
-	if (b == LAT_BUCKETS)
-		b = LAT_BUCKETS - 1;
+	if (b >= LAT_BUCKETS - 1)
+		return h->max_ns;	/* the last bucket has no upper edge */
 	lat_bucket_edges(b, &lo, &hi);
 	v = (int64_t)(hi * 1000);
 	if (v > h->max_ns)

@@ -52,7 +52,7 @@ void rx_seq_add(struct rx_seq *s, uint32_t seq, uint64_t tx_us);
  * Latency histogram, in microseconds (the senders' timestamp resolution):
  * 1 us buckets below 128 us, then each power-of-two range [2^k, 2^(k+1))
  * in 64 buckets (at most 1/64 = 1.6% wide) up to 2^40 us (12.7 days);
- * later values go to the last bucket. Negative latencies (the clocks
+ * later values go to the last bucket, whose percentile is the maximum. Negative latencies (the clocks
  * disagree) are counted in bucket 0 and in 'negative'. min, max and the
  * sum are exact (ns).
  */
