@@ -392,25 +392,37 @@ class HoldingTap:
     def count(self, src=None, dst=None):
         """Outgoing marker frames held; for a cooked tap, IPv4 ones from
         src to dst (dotted quads) whose protocol is ETH_P_IP."""
-        n = 0
+        return len(self.seqs(src, dst))
+
+    def seqs(self, src=None, dst=None):
+        """The pktgen sequence numbers of the outgoing marker frames held,
+        in the order they were queued (see count())."""
+        got = []
         self.sock.setblocking(False)
         while True:
             try:
                 frame, addr = self.sock.recvfrom(2048)
             except BlockingIOError:
-                return n
+                return got
             if addr[2] != socket.PACKET_OUTGOING:
                 continue
             if not self.cooked:
-                n += is_marker(frame)
+                if is_marker(frame):
+                    got.append(marker_seq(frame[14:]))
             elif addr[1] == ETH_P_IP and is_marker_ip(frame, src, dst):
-                n += 1
+                got.append(marker_seq(frame))
 
 
 def is_marker(frame):
     """An Ethernet IPv4/UDP marker frame to PORT with pktgen's magic
     (tap_count's is_marker() in Python)."""
     return frame[12:14] == b"\x08\x00" and is_marker_ip(frame[14:])
+
+
+def marker_seq(pkt):
+    """The pktgen header's sequence number of an IPv4 marker packet."""
+    ihl = (pkt[0] & 0xf) * 4
+    return int.from_bytes(pkt[ihl + 12:ihl + 16], "big")
 
 
 def is_marker_ip(pkt, src=None, dst=None):
@@ -426,7 +438,7 @@ def is_marker_ip(pkt, src=None, dst=None):
         return False
     if dst and socket.inet_ntoa(pkt[16:20]) != dst:
         return False
-    if len(pkt) < ihl + 8 + 4:
+    if len(pkt) < ihl + 8 + 8:
         return False
     return (int.from_bytes(pkt[ihl + 2:ihl + 4], "big") == PORT and
             int.from_bytes(pkt[ihl + 8:ihl + 12], "big") == PKTGEN_MAGIC)
@@ -518,10 +530,11 @@ def zc_refusal_reason(cfg):
     return None
 
 
-def txgen(cfg, mode, count, size=60, timeout=60):
+def txgen(cfg, mode, count, size=60, timeout=60, extra=()):
     """
-    Send count frames with xdp/txgen in mode "zc" or "copy" on queue 0.
-    Returns the JSON summary. Zero-copy refused by the driver -> SKIP.
+    Send count frames with xdp/txgen in mode "zc" or "copy" on queue 0
+    (extra: more txgen options). Returns the JSON summary. Zero-copy
+    refused by the driver -> SKIP.
     """
     import json     # pylint: disable=import-outside-toplevel
 
@@ -533,7 +546,7 @@ def txgen(cfg, mode, count, size=60, timeout=60):
     argv = [binary, "-d", cfg.ifname, "-m", mode, "-n", str(count),
             "-s", str(size), "--src-ip", src_ip(cfg), "--dst-ip", dst_ip(cfg),
             "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
-            "-j"]
+            "-j", *extra]
     res = run(argv, timeout)
     # a zero-copy txgen attaches and detaches an XDP program of its own
     # where the driver needs one, which resets some drivers (igb)
