@@ -54,11 +54,18 @@ static void win_set(struct rx_seq *s, uint32_t seq)
 	s->window[b / 64] |= 1ull << (b % 64);
 }
 
-static void win_clear(struct rx_seq *s, uint32_t seq)
+/* Forget n < RX_SEQ_WINDOW numbers from 'from' on, a word at a time. */
+static void win_clear(struct rx_seq *s, uint32_t from, uint32_t n)
 {
-	uint32_t b = seq % RX_SEQ_WINDOW;
+	while (n) {
+		uint32_t b = from % RX_SEQ_WINDOW, k = 64 - b % 64;
 
-	s->window[b / 64] &= ~(1ull << (b % 64));
+		if (k > n)
+			k = n;
+		s->window[b / 64] &= ~((k == 64 ? ~0ull : (1ull << k) - 1) << (b % 64));
+		from += k;
+		n -= k;
+	}
 }
 
 static int win_test(const struct rx_seq *s, uint32_t seq)
@@ -86,7 +93,7 @@ void rx_seq_add(struct rx_seq *s, uint32_t seq, uint64_t tx_us)
 {
 	int32_t d = (int32_t)(seq - s->highest);
 	int32_t below;
-	uint32_t behind, i;
+	uint32_t behind;
 
 	s->last_seq = seq;
 	if (!s->received++) {
@@ -98,8 +105,7 @@ void rx_seq_add(struct rx_seq *s, uint32_t seq, uint64_t tx_us)
 		if ((uint32_t)d >= RX_SEQ_WINDOW)
 			memset(s->window, 0, sizeof(s->window));
 		else
-			for (i = 1; i <= (uint32_t)d; i++)
-				win_clear(s, s->highest + i);
+			win_clear(s, s->highest + 1, (uint32_t)d);
 		s->lost += (uint32_t)d - 1;
 		s->highest = seq;
 		s->highest_tx_us = tx_us;

@@ -1886,6 +1886,16 @@ static void t_rx_seq_wrap_restart(struct tctx *t)
 	CHECK(t, s.duplicates == 0 && s.lost == RX_SEQ_WINDOW - 1);
 	rx_seq_add(&s, 3, 0);	/* late, inside the window: reordered */
 	CHECK(t, s.reordered == 1 && s.duplicates == 0 && s.lost == RX_SEQ_WINDOW - 2);
+	/* Steps below the window size forget what leaves it: 5 leaves when the
+	 * highest passes 5 + RX_SEQ_WINDOW, and 5 + RX_SEQ_WINDOW, late, shares
+	 * its bit but is new. */
+	rx_seq_init(&s);
+	rx_seq_add(&s, 5, 0);
+	rx_seq_add(&s, 4 + RX_SEQ_WINDOW, 0);
+	rx_seq_add(&s, 14 + RX_SEQ_WINDOW, 0);
+	rx_seq_add(&s, 5 + RX_SEQ_WINDOW, 0);
+	CHECK(t, s.duplicates == 0 && s.reordered == 1 && s.max_displacement == 9 &&
+	      s.lost == RX_SEQ_WINDOW + 9 - 3);
 }
 
 static void t_rx_pktgen_offset(struct tctx *t)
