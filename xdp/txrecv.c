@@ -444,6 +444,11 @@ int main(int argc, char **argv)
 	if (run.ring_drops)
 		log_warn(&lg, "the ring dropped %llu frames (the receiver fell "
 			 "behind): they count as lost", (unsigned long long)run.ring_drops);
+	if (run.seq.restarts)
+		log_warn(&lg, "%llu sequence restarts: a sender that started again, or "
+			 "several senders whose numbers interleave (txgen on several "
+			 "queues, pktgen threads): loss, duplicates and reordering "
+			 "count one stream", (unsigned long long)run.seq.restarts);
 	if (run.lat.negative)
 		log_warn(&lg, "%llu frames arrived before they were sent: the sender's "
 			 "clock is ahead of this host's (latency needs the same host "

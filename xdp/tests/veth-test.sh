@@ -281,6 +281,11 @@ rx_case "across 2^32: one late, one duplicate, one lost" 11 \
 rx_case "a sender restart: a new stream, no duplicates" 110 \
 	"received=110 lost=0 duplicates=0 reordered=0 restarts=1 highest_seq=9" \
 	0-99 0-9
+if grep -q '^txrecv: warning: 1 sequence restarts: a sender that started again, or several senders' "$WORK/rx.err"; then
+	ok "txrecv: a restart is reported with a warning"
+else
+	not_ok "txrecv: a restart is reported with a warning" "$(cat "$WORK/rx.err")"
+fi
 
 # 5d. Stops: SIGTERM ends the run with the report (exit 0 without --count);
 # --duration with a --count not reached exits 1, complete false.
