@@ -7,7 +7,7 @@ export KCONFIG
 
 .PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp fuzz demo \
 	selftests-build check bench cost callgraph patches-export patches-verify \
-	patches-check vm-shell kselftest clean distclean
+	patches-check vm-shell kselftest stress clean distclean
 
 help:
 	@echo "txtap targets:"
@@ -22,6 +22,7 @@ help:
 	@echo "  bench           transmit-path matrix under TCG -> docs/results/"
 	@echo "  cost            instructions/packet, unpatched vs patched, QEMU icount -> docs/results/cost.*"
 	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
+	@echo "  stress          debug kernel: tap race (RACE_NIC, RACE_SECONDS) and hostile knob input"
 	@echo "  patches-export  regenerate patches/ from build/src/linux-dev"
 	@echo "  patches-verify  series selftest files == selftests/"
 	@echo "  patches-check   checkpatch --strict and per-patch W=1 builds"
@@ -76,6 +77,14 @@ cost: kernel kernel-unpatched xdp selftests-build
 
 callgraph: kernel xdp selftests-build
 	@tools/callgraph
+
+# Reliability on the debug kernel (make kernel KCONFIG=debug, or
+# DEBUG_KERNEL=bzImage): taps racing every bypass path (tools/tap-race,
+# RACE_NIC=virtio|e1000, RACE_SECONDS of traffic) and bad input to the
+# sysctl and pktgen's flag (tools/bad-input).
+stress: xdp selftests-build
+	@tools/tap-race
+	@tools/bad-input
 
 patches-export:
 	@kernel/patches-export
