@@ -392,15 +392,30 @@ generic_xdp_tx_on() { need hook && xdp_tx_case 0 2 "$N"; log_ktap; }
 generic_xdp_tx_other_bit() { need hook && xdp_tx_case 0 1 0; log_ktap; }
 
 # The frames leave through veth2, its netns's value counts.
-xdp_redirect_off() { need hook && need redirect && xdp_redirect_case 0 0; log_ktap; }
-xdp_redirect_on() { need hook && need redirect && xdp_redirect_case 8 "$N"; log_ktap; }
-xdp_redirect_other_bit() { need hook && need redirect && xdp_redirect_case 7 0; log_ktap; }
+xdp_redirect_off()
+{
+	need hook && need redirect && xdp_redirect_case 0 0
+	log_ktap
+}
+
+xdp_redirect_on()
+{
+	need hook && need redirect && xdp_redirect_case 8 "$N"
+	log_ktap
+}
+
+xdp_redirect_other_bit()
+{
+	need hook && need redirect && xdp_redirect_case 7 0
+	log_ktap
+}
 
 # The copy is an skb of its own: a cooked tap needs its protocol and
 # network header.
 xdp_redirect_cooked()
 {
-	need hook && need redirect && xdp_redirect_case 8 "$N" -c -S "$TX_IP" -D "$RX_IP"
+	need hook && need redirect &&
+		xdp_redirect_case 8 "$N" -c -S "$TX_IP" -D "$RX_IP"
 	log_ktap
 }
 
@@ -449,7 +464,7 @@ pktgen_generic_xdp()
 	need pktgen && {
 		ip -n "$NS_RX" link set dev veth1 xdpgeneric \
 			obj xdp_tx.bpf.o sec xdp
-		check_err $? "cannot attach xdp_tx.bpf.o to veth1 in generic mode"
+		check_err $? "cannot attach xdp_tx.bpf.o to veth1 (generic)"
 		pg_setup veth0 "xmit_mode start_xmit" && {
 			tap back "$NS_TX" veth0 in "$N"
 			send pg_start
