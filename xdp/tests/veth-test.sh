@@ -428,18 +428,20 @@ else
 	fi
 fi
 
-# 9. Bad input: exit code 2 and exactly one "txgen: error:" line.
-bad() {
-	local name=$1; shift
-	local out rc
-	out=$(timeout $T ip netns exec "$NSA" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
+# 9. Bad input: exit code 2, exactly one "TOOL: error:" line, nothing on
+# stdout. bad_input NS TOOL LABEL NAME CMD...
+bad_input() {
+	local ns=$1 tool=$2 label=$3 name=$4 out rc
+	shift 4
+	out=$(timeout $T ip netns exec "$ns" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
 	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
-	   grep -q "^txgen: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
-		ok "bad input: $name -> $out"
+	   grep -q "^$tool: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
+		ok "$label: $name -> $out"
 	else
-		not_ok "bad input: $name" "rc=$rc" "$out"
+		not_ok "$label: $name" "rc=$rc" "$out"
 	fi
 }
+bad() { bad_input "$NSA" txgen "bad input" "$@"; }
 bad "unknown interface" "$TXGEN" --dev nosuch$SUF --count 1
 bad "interface down" "$TXGEN" --dev "d$VA" --count 1
 bad "queue id >= tx queues" "$TXGEN" --dev "$VA" --queue 2 --count 1
@@ -463,17 +465,8 @@ else
 	skip "bad input: missing privileges" "setpriv not installed"
 fi
 
-# 9b. txrecv's bad input: exit 2, one "txrecv: error:" line, nothing on stdout.
-rx_bad() {
-	local name=$1 out rc; shift
-	out=$(timeout $T ip netns exec "$NSB" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
-	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
-	   grep -q "^txrecv: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
-		ok "txrecv bad input: $name -> $out"
-	else
-		not_ok "txrecv bad input: $name" "rc=$rc" "$out"
-	fi
-}
+# 9b. txrecv's bad input, the same way.
+rx_bad() { bad_input "$NSB" txrecv "txrecv bad input" "$@"; }
 rx_bad "no --dev" "$TXRECV" --count 1
 rx_bad "unknown interface" "$TXRECV" --dev nosuch$SUF
 rx_bad "--count 0" "$TXRECV" --dev "$VB" --count 0
