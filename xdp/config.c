@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* txgen's option table, defaults and cross-option validation. */
 #include <stddef.h>
 #include <string.h>

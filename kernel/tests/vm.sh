@@ -3,7 +3,7 @@
 #
 # kernel/vm: exit status propagation, failure detection, bad input; igb,
 # SMP guests, modules; tools/kselftest's bad input.
-set -u
+set -uo pipefail	# no -e: each check runs a command meant to fail and reads its status
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/kernel/tests/lib.sh"
 vm=$top/kernel/vm
@@ -16,11 +16,11 @@ export TXTAP_VMTEST_ID=$$.$RANDOM
 vm_qemus() {
 	local p
 	for p in $(pgrep qemu-system); do
-		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "TXTAP_VMTEST_ID=$TXTAP_VMTEST_ID" &&
+		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -x "TXTAP_VMTEST_ID=$TXTAP_VMTEST_ID" > /dev/null &&
 			printf '%s ' "$p"
 	done
 }
-has_igb() { qemu-system-x86_64 -device help 2>/dev/null | grep -q '^name "igb"'; }
+has_igb() { qemu-system-x86_64 -device help 2>/dev/null | grep '^name "igb"' > /dev/null; }
 
 # Bad input first: these need no kernel.
 out=$("$vm" --nic rtl9999 -- true 2>&1); rc=$?

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: MAC and IP addresses and ranges (mac_parse,
  * range_parse_mac, range_parse_ip, ip_range_addr, mac_to_u64/mac_from_u64).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: txgen's whole command line (config_parse over the option
  * table, lib/params.c and every value parser) and the checks against an

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the libFuzzer targets: the entry point's prototype, the check
  * that turns a broken invariant into a finding, and readers that take typed

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: GPL-2.0
 # libFuzzer targets, included by xdp/Makefile. One target per parser or
 # builder (fuzz/<target>.c); each links against the library compiled with
 # coverage, ASan and UBSan into build/fuzz/, apart from the other builds.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: the pcap writer (pcap_open, pcap_write, pcap_close), read
  * back. txgen has no pcap reader; the file written is parsed here.

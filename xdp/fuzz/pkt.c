@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: the frame builder (pkt_build, pkt_min_len) and the
  * per-packet patching from a template (pkt_tmpl_init, pkt_patch).

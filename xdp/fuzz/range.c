@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: port ranges (range_parse_u16) and the per-packet iterators
  * (range_iter_init, range_next).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: rates (rate_parse) and the token bucket that paces with them
  * (rate_bucket_init, rate_avail, rate_take, rate_chunk, rate_wait_ns).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: txrecv's accounting (lib/rxstats.c), what it does with
  * frames from the wire and with any sequence of numbers.

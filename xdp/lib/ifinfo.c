@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Interface facts needed before opening sockets: state, MTU, queues, MAC. */
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Minimal leveled logging to a caller-provided stream. */
 #include <stdarg.h>
 #include <string.h>

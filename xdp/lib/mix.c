@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Frame size mixes: an exact, deterministic weighted schedule. */
 #include <errno.h>
 #include <string.h>

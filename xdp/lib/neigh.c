@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Next-hop MAC from the kernel's route and neighbour tables (rtnetlink). */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Table-driven option parsing, validation and --help generation. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* The classic pcap capture file format: writer (host byte order) and reader. */
 #include <errno.h>
 #include <stdlib.h>

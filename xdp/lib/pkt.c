@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Ethernet/VLAN/IPv4|IPv6/UDP frame construction and checksums. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Value-or-range parsing and per-packet iteration for MAC, IP and ports. */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Rate parsing and token-bucket pacing. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Per-second and final transmit statistics, as text and JSON. */
 #include <string.h>
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* UMEM and transmit-only AF_XDP socket setup (libxdp; an XDP program only
  * where a zero-copy driver needs one for wakeups). */
 #include <errno.h>

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: GPL-2.0
 #
 # --help, the man page and README.md name the same options: every long
 # option of --help (generated from the option table) is described in the man
@@ -10,7 +10,7 @@
 # Output: "ok N - name" / "not ok N - name" lines and a final
 # "N passed, N failed" line. Exit 1 if anything failed.
 
-set -u
+set -uo pipefail	# no -e: every check runs and reports
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOOL=${TOOL:-txgen}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: GPL-2.0
 #
 # Host test for txgen: two network namespaces joined by a veth pair; txgen
 # sends in one, txrecv (the AF_PACKET receiver) counts at the peer.
@@ -7,7 +7,7 @@
 # Output: "ok N - name" / "not ok N - name" lines and a final
 # "N passed, N failed, N skipped" line. Exit 1 if anything failed.
 
-set -u
+set -uo pipefail	# no -e: each check runs a command meant to fail and reads its status
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../../tools/lib/common.sh"
