@@ -11,6 +11,7 @@ set -uo pipefail	# no -e: each check runs a command meant to fail and reads its 
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../../tools/lib/common.sh"
+. "$HERE/../../tools/lib/wait.sh"
 TXGEN=${TXGEN:-$HERE/../txgen}
 TXRECV=${TXRECV:-$HERE/../txrecv}
 PKTSEND=${PKTSEND:-$HERE/pktsend}
@@ -102,13 +103,10 @@ rx_start() {
 		--duration "$T" --json --ready-file "$WORK/ready" "$@" \
 		>"$WORK/rx.json" 2>"$WORK/rx.err" &
 	RXPID=$!
-	for _ in $(seq 100); do
-		[ -f "$WORK/ready" ] && return 0
-		kill -0 $RXPID 2>/dev/null || break
-		sleep 0.05
-	done
-	return 1
+	slowwait 5 rx_settled
+	[ -f "$WORK/ready" ]
 }
+rx_settled() { [ -f "$WORK/ready" ] || pid_gone "$RXPID"; }
 rx_wait() { wait "$RXPID"; RXRC=$?; RX=$(cat "$WORK/rx.json"); }
 
 nothing_attached() {
@@ -488,22 +486,14 @@ CAPPID=
 # wait (bounded) until tcpdump listens.
 cap_start() {
 	rm -f "$1" "$WORK/cap.err"
-	timeout $((T + 5)) ip netns exec "$NSB" tcpdump -i "$VB" -Q in -U -B 65536 -s 0 \
-		-w "$1" udp 2>"$WORK/cap.err" &
-	CAPPID=$!
-	for _ in $(seq 200); do
-		grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && return 0
-		kill -0 $CAPPID 2>/dev/null || break
-		sleep 0.05
-	done
-	return 1
+	capture_start CAPPID "$WORK/cap.err" timeout $((T + 5)) ip netns exec "$NSB" \
+		tcpdump -i "$VB" -Q in -U -B 65536 -s 0 -w "$1" udp
 }
+# cap_has FILE N: FILE holds N frames
+cap_has() { [ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge "$2" ]; }
 # cap_stop FILE N: wait (bounded) until FILE holds N frames, stop tcpdump.
 cap_stop() {
-	for _ in $(seq 200); do
-		[ "$(tcpdump -r "$1" 2>/dev/null | wc -l)" -ge "$2" ] && break
-		sleep 0.05
-	done
+	slowwait 10 cap_has "$1" "$2"
 	kill -INT $CAPPID 2>/dev/null
 	wait $CAPPID
 	CAPPID=
@@ -623,11 +613,8 @@ rm -f "$WORK/down.err"
 timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy --rate 20kpps \
 	--duration 15 2>"$WORK/down.err" >/dev/null &
 TXPID=$!
-for _ in $(seq 200); do
-	grep -q 'copy mode (' "$WORK/down.err" 2>/dev/null && break
-	kill -0 $TXPID 2>/dev/null || break
-	sleep 0.05
-done
+tx_running() { grep -q 'copy mode (' "$WORK/down.err" 2>/dev/null || pid_gone "$TXPID"; }
+slowwait 10 tx_running
 to ip -n "$NSA" link set "$VA" down
 wait $TXPID; rc=$?
 to ip -n "$NSA" link set "$VA" up
