@@ -12,6 +12,7 @@ set -uo pipefail	# no -e: each check runs a command meant to fail and reads its 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../../tools/lib/common.sh"
 . "$HERE/../../tools/lib/wait.sh"
+. "$HERE/../../tools/lib/netns.sh"
 TXGEN=${TXGEN:-$HERE/../txgen}
 TXRECV=${TXRECV:-$HERE/../txrecv}
 PKTSEND=${PKTSEND:-$HERE/pktsend}
@@ -51,24 +52,12 @@ trap 'exit 130' INT TERM
 
 to ip netns add "$NSA" 2>/dev/null || skip_all "cannot create network namespaces"
 to ip netns add "$NSB" || skip_all "cannot create network namespaces"
-if ! to ip link add "$VA" numtxqueues 2 numrxqueues 2 type veth \
-	peer name "$VB" numtxqueues 2 numrxqueues 2 2>/dev/null; then
+veth_pair --quiet --queues 2 "$NSA" "$VA" 198.18.0.1/24 "$NSB" "$VB" "" 2>/dev/null ||
 	skip_all "cannot create a veth pair"
-fi
-to ip link set "$VA" netns "$NSA"
-to ip link set "$VB" netns "$NSB"
-for ns in "$NSA" "$NSB"; do
-	to ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	to ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	to ip -n "$ns" link set lo up
-done
-to ip -n "$NSA" link set "$VA" up
-to ip -n "$NSB" link set "$VB" up
 # The default frame's next hop: 198.18.0.2 is the peer, in the sender's
 # neighbour table; 10.99.0.0/16 is routed through it.
 MACB=$(cat /sys/class/net/"$VB"/address 2>/dev/null ||
        ip netns exec "$NSB" cat /sys/class/net/"$VB"/address)
-to ip -n "$NSA" addr add 198.18.0.1/24 dev "$VA"
 to ip -n "$NSA" neigh add 198.18.0.2 lladdr "$MACB" dev "$VA" nud permanent
 to ip -n "$NSA" route add 10.99.0.0/16 via 198.18.0.2 dev "$VA"
 # A second pair left down, for the "interface down" case.
