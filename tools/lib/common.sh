@@ -18,6 +18,7 @@
 # a script that is known by another name sets PROG after sourcing this file
 # (the environment's PROG is not used).
 
+# shellcheck disable=SC2034 # for the scripts that source this file
 KSFT_SKIP=4
 
 PROG=$(realpath -m "$0")
