@@ -5,7 +5,7 @@
 KCONFIG ?= base
 export KCONFIG
 
-.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched xdp fuzz demo \
+.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched kernel-netfix xdp fuzz demo \
 	selftests-build check bench cost callgraph patches-export patches-verify \
 	patches-check vm-shell kselftest stress clean distclean
 
@@ -17,6 +17,7 @@ help:
 	@echo "  deps            install the Debian packages txtap needs"
 	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug)"
 	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
+	@echo "  kernel-netfix    build the base with patches/net only (make cost's third kernel)"
 	@echo "  xdp             build the AF_XDP sender (xdp/txgen)"
 	@echo "  fuzz            txgen's libFuzzer targets, FUZZ_TIME=600 seconds each (xdp/fuzz/)"
 	@echo "  bench           transmit-path matrix under TCG -> docs/results/"
@@ -41,6 +42,9 @@ kernel: kernel-patch
 
 kernel-unpatched: kernel-src
 	@kernel/build-unpatched
+
+kernel-netfix: kernel-src
+	@kernel/build-unpatched --net
 
 xdp: deps
 	@$(MAKE) -s -C xdp
@@ -72,7 +76,7 @@ bench: kernel xdp selftests-build
 	@tools/bench
 
 # The cost of the hook, deterministic: both kernels under QEMU -icount.
-cost: kernel kernel-unpatched xdp selftests-build
+cost: kernel kernel-unpatched kernel-netfix xdp selftests-build
 	@tools/cost
 
 callgraph: kernel xdp selftests-build
