@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Network namespaces, NICs in them and veth pairs, for txtap's shell
-# scripts: the guest's NIC pair (kernel/guest-net), the benchmarks, the race
-# test, the host tests. The series' selftest keeps its own (upstream code:
+# scripts: the guest's NIC pair (kernel/guest-net.sh), the benchmarks, the
+# race test, the host tests. The series' selftest keeps its own (upstream code:
 # net/lib.sh's setup_ns). Every command is bounded (timeout 10); a function
 # returns non-zero at the first command that fails.
 
