@@ -6,8 +6,8 @@ KCONFIG ?= base
 export KCONFIG
 
 .PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched kernel-netfix xdp fuzz demo \
-	selftests-build check bench cost callgraph patches-export patches-verify \
-	patches-check vm-shell kselftest stress clean distclean
+	selftests-build check bench cost callgraph patches-export patches-selftests-match \
+	patches-lint vm-shell kselftest stress clean distclean
 
 help:
 	@echo "txtap targets:"
@@ -25,8 +25,8 @@ help:
 	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
 	@echo "  stress          debug kernel: tap race (RACE_NIC, RACE_SECONDS) and hostile knob input"
 	@echo "  patches-export  regenerate patches/ from build/src/linux-dev"
-	@echo "  patches-verify  series selftest files == selftests/"
-	@echo "  patches-check   checkpatch --strict and per-patch W=1 builds"
+	@echo "  patches-selftests-match  series selftest files == selftests/"
+	@echo "  patches-lint    checkpatch --strict and per-patch W=1 builds"
 
 deps:
 	@tools/install-deps
@@ -93,11 +93,11 @@ stress: xdp selftests-build
 patches-export:
 	@kernel/patches-export
 
-patches-verify:
-	@kernel/patches-verify
+patches-selftests-match:
+	@kernel/patches-selftests-match
 
-patches-check: kernel-src
-	@kernel/patches-check
+patches-lint: kernel-src
+	@kernel/patches-lint
 
 clean:
 	@$(MAKE) -s -C xdp clean

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sourced by kernel/patch, kernel/patches-check and kernel/patches-verify:
+# Sourced by kernel/patch, kernel/patches-lint and kernel/patches-selftests-match:
 # the layout of patches/. patches/series lists the series directories in the
 # order they are applied (net: the fixes, net-next: the feature); each has a
 # series file of its own listing its cover letter and patches. A series file

@@ -39,9 +39,9 @@ refused kernel/vm -- --nic rtl9999 -- true
 refused kernel/build KCONFIG=huge
 refused kernel/fetch KERNEL_TARBALL="$none.tar.xz" KERNEL_SRC="$tmp/src/linux"
 refused kernel/patch KERNEL_SRC="$none"
-refused kernel/patches-check KERNEL_SRC="$none"
+refused kernel/patches-lint KERNEL_SRC="$none"
 refused kernel/patches-export KERNEL_SRC="$none"
-refused kernel/patches-verify PATCHES="$none"
+refused kernel/patches-selftests-match PATCHES="$none"
 refused selftests/run-vm -- rtl9999
 refused tools/bad-input DEBUG_KERNEL="$none"
 refused tools/bench BENCH_KERNEL="$none"
