@@ -45,7 +45,7 @@ refused kernel/patches-selftests-match PATCHES="$none"
 refused selftests/run-vm -- rtl9999
 refused tools/bad-input DEBUG_KERNEL="$none"
 refused tools/bench BENCH_KERNEL="$none"
-refused tools/bench-host-sender -- --bogus
+refused tools/bench-senders -- --bogus
 refused tools/callgraph CG_KERNEL="$none"
 refused tools/check SUITES=bogus
 refused tools/cost COST_NIC=bogus
