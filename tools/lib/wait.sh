@@ -15,6 +15,23 @@ slowwait() {
 	done
 }
 
+# settled TRIES STEP CMD...: run CMD every STEP seconds until it prints the
+# same twice in a row, at most TRIES times; prints the last output (a
+# counter or a file that has stopped moving)
+settled() {
+	local tries=$1 step=$2 a b
+	shift 2
+	a=$("$@")
+	while [ "$tries" -gt 0 ]; do
+		sleep "$step"
+		b=$("$@")
+		[ "$a" = "$b" ] && break
+		a=$b
+		tries=$((tries - 1))
+	done
+	echo "$a"
+}
+
 # pid_gone PID: true once process PID has exited
 pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
