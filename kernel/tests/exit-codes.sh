@@ -7,7 +7,7 @@
 # no kernel tree, image or VM is needed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/tests/lib.sh"
+. "$top/tools/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"

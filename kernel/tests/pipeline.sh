@@ -5,7 +5,7 @@
 # clear error line and leave nothing half-done behind.
 set -uo pipefail	# no -e: each check runs a command meant to fail and reads its status
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/tests/lib.sh"
+. "$top/tools/lib/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -5,7 +5,7 @@
 # SMP guests, modules; tools/kselftest's bad input.
 set -uo pipefail	# no -e: each check runs a command meant to fail and reads its status
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/tests/lib.sh"
+. "$top/tools/lib/tap.sh"
 vm=$top/kernel/vm
 image=${TXTAP_KERNEL:-$top/build/kernel-base/arch/x86/boot/bzImage}
 tmp=$(mktemp -d)

@@ -7,8 +7,8 @@
 # man page, and neither document names an option that does not exist.
 # TOOL=txgen (default) or txrecv; the README's usage of txgen is its
 # "## Usage" section, of another tool the section "## TOOL: ...".
-# Output: "ok N - name" / "not ok N - name" lines and a final
-# "N passed, N failed" line. Exit 1 if anything failed.
+# Output: "ok N - name" / "not ok N - name" lines (tools/lib/tap.sh) and a final
+# "N passed, N failed, N skipped" line. Exit 1 if anything failed.
 
 set -uo pipefail	# no -e: every check runs and reports
 
@@ -18,21 +18,16 @@ BIN=${BIN:-$HERE/../$TOOL}
 MAN=${MAN:-$HERE/../$TOOL.8}
 README=${README:-$HERE/../README.md}
 
-PASS=0 FAIL=0 NUM=0
+. "$HERE/../../tools/lib/tap.sh"
+# check NAME MISSING: ok when the list MISSING is empty, else each item
 check() {
-	local name=$1 missing=$2
-	NUM=$((NUM + 1))
-	if [ -z "$missing" ]; then
-		PASS=$((PASS + 1)); echo "ok $NUM - $name"
-	else
-		FAIL=$((FAIL + 1)); echo "not ok $NUM - $name"
-		printf '#   %s\n' $missing
-	fi
+	# shellcheck disable=SC2086 # the list
+	t_check "$1" "$([ -z "$2" ]; echo $?)" $2
 }
 
-help=$("$BIN" --help) || { echo "not ok 1 - $TOOL --help"; exit 1; }
+help=$("$BIN" --help) || { t_notok "$TOOL --help"; t_done; exit; }
 opts=$(sed -n 's/^ *\(-., \)\{0,1\}--\([a-z0-9-]*\).*/\2/p' <<<"$help" | sort -u)
-[ -n "$opts" ] || { echo "not ok 1 - --help lists options"; exit 1; }
+[ -n "$opts" ] || { t_notok "--help lists options"; t_done; exit; }
 # The man page's option headings (the line after each .TP of OPTIONS) write
 # "--ring-size" as "\-\-ring\-size".
 man_opts=$(awk '/^\.SH/ { in_opts = ($2 == "OPTIONS") } in_opts && tp { print } { tp = /^\.TP/ }' "$MAN" |
@@ -63,5 +58,4 @@ for vals in $(grep -o ' [a-z]*|[a-z|]*' <<<"$help" | tr -d ' ' | sort -u); do
 done
 check "every enum of $TOOL --help (a|b|c) is in $TOOL.8" "$missing"
 
-echo "$PASS passed, $FAIL failed"
-[ $FAIL -eq 0 ]
+t_done
