@@ -376,6 +376,7 @@ static int start_senders(struct run *r)
 		sc.dst_port = c->dst_port;
 		sc.random = c->random;
 		sc.seed = (uint64_t)mono_ns() ^ ((uint64_t)q << 32);
+		sc.stream = q;	/* its own sequence numbers, from 0 */
 		sc.count = c->count ? c->count / c->queues +
 				      (q < c->count % c->queues ? 1 : 0) : 0;
 		if (c->replay && c->loop) {

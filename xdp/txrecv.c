@@ -3,7 +3,8 @@
  * txrecv: the receiver for txgen and pktgen traffic. Reads every frame of an
  * interface through an AF_PACKET TPACKET_V3 ring (any device, any driver),
  * picks those with the pktgen header after UDP and reports received, loss,
- * duplicates, reordering (lib/rxstats.c) and one-way latency from the
+ * duplicates, reordering per stream (the stream id in tv_usec's high bits:
+ * txgen's queue; lib/rxstats.c) and one-way latency from the
  * header's send time (wall clock, microseconds) to the kernel's receive
  * timestamp (wall clock): meaningful on the sending host or with clocks
  * synchronised between the two.
@@ -66,7 +67,7 @@ static const struct param_def defs[] = {
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
 struct rx_run {
-	struct rx_seq seq;
+	struct rx_streams st;
 	struct lat_hist lat;
 	uint64_t other;		/* frames without the pktgen header */
 	uint64_t host, broadcast, multicast, otherhost;	/* by sll_pkttype */
@@ -93,12 +94,6 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static int ring_open(struct rx_ring *r, unsigned int ifindex, const char *dev,
@@ -169,9 +164,8 @@ static void rx_frame(struct rx_run *run, const struct tpacket3_hdr *h)
 {
 	const struct sockaddr_ll *sll = (const void *)((const uint8_t *)h +
 				TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
-	const uint8_t *p = (const uint8_t *)h + h->tp_mac, *ph;
-	uint32_t sec, usec;
-	uint64_t tx_us;
+	const uint8_t *p = (const uint8_t *)h + h->tp_mac;
+	struct pktgen_fields f;
 	long off;
 
 	if (sll->sll_pkttype == PACKET_OUTGOING)
@@ -181,18 +175,14 @@ static void rx_frame(struct rx_run *run, const struct tpacket3_hdr *h)
 		run->other++;
 		return;
 	}
-	ph = p + off;
-	sec = get32(ph + 8);
-	usec = get32(ph + 12);
-	/* pktgen's "no timestamp" and txgen's unstamped frames: both zero. */
-	tx_us = (sec || usec) ? (uint64_t)sec * 1000000u + usec : 0;
-	rx_seq_add(&run->seq, get32(ph + 4), tx_us);
-	if (tx_us) {
+	pktgen_hdr_read(p + off, &f);
+	rx_streams_add(&run->st, f.stream, f.seq, f.tx_us);
+	if (f.tx_us) {
 		/* tv_sec and tp_sec are both 32-bit: their difference wraps. */
-		int64_t dsec = (int32_t)(h->tp_sec - sec);
+		int64_t dsec = (int32_t)(h->tp_sec - f.tv_sec);
 
 		lat_hist_add(&run->lat, dsec * 1000000000 + (int64_t)h->tp_nsec -
-			     (int64_t)usec * 1000);
+			     (int64_t)f.tv_usec * 1000);
 	}
 	if (sll->sll_pkttype == PACKET_HOST)
 		run->host++;
@@ -223,7 +213,7 @@ static bool ring_drain(struct rx_ring *r, struct rx_run *run, uint64_t count)
 			const struct tpacket3_hdr *h = (const void *)f;
 
 			rx_frame(run, h);
-			if (count && run->seq.received >= count)
+			if (count && run->st.received >= count)
 				return true;	/* the rest of the block is not ours */
 			f += h->tp_next_offset;
 		}
@@ -279,29 +269,64 @@ static double us(int64_t ns)
 	return (double)ns / 1000.0;
 }
 
+static void report_seq(FILE *out, const char *what, uint32_t first, uint32_t last,
+		       const struct rx_seq_sum *m)
+{
+	fprintf(out, "summary: %sseq %u..%u: lost %llu, duplicates %llu, "
+		"reordered %llu (max displacement %u), restarts %llu\n", what,
+		first, last, (unsigned long long)m->lost,
+		(unsigned long long)m->duplicates, (unsigned long long)m->reordered,
+		m->max_displacement, (unsigned long long)m->restarts);
+}
+
+static void seq_sum_one(const struct rx_seq *s, struct rx_seq_sum *m)
+{
+	m->received = s->received;
+	m->lost = s->lost;
+	m->duplicates = s->duplicates;
+	m->reordered = s->reordered;
+	m->restarts = s->restarts;
+	m->max_displacement = s->max_displacement;
+}
+
 static void report(FILE *out, const struct rx_opts *o, const struct rx_run *run,
 		   double secs, bool complete)
 {
-	const struct rx_seq *s = &run->seq;
+	const struct rx_streams *t = &run->st;
 	const struct lat_hist *l = &run->lat;
+	struct rx_seq_sum m;
+	char what[40];
+	unsigned int e;
 
 	fprintf(out, "summary: %s: %llu pktgen frames in %.3f s (%llu other frames)%s\n",
-		o->dev, (unsigned long long)s->received, secs,
+		o->dev, (unsigned long long)t->received, secs,
 		(unsigned long long)run->other,
 		complete ? "" : ", fewer than --count");
-	if (s->received)
-		fprintf(out, "summary: seq %u..%u: lost %llu, duplicates %llu, "
-			"reordered %llu (max displacement %u), restarts %llu\n",
-			s->first_seq, s->last_seq, (unsigned long long)s->lost,
-			(unsigned long long)s->duplicates,
-			(unsigned long long)s->reordered, s->max_displacement,
-			(unsigned long long)s->restarts);
+	if (t->n == 1 && !t->untracked) {
+		seq_sum_one(&t->s[0], &m);
+		report_seq(out, t->id[0] ? (snprintf(what, sizeof(what), "stream %u: ",
+						     t->id[0]), what) : "",
+			   t->s[0].first_seq, t->s[0].last_seq, &m);
+	} else if (t->n) {
+		rx_streams_sum(t, &m);
+		fprintf(out, "summary: %u streams: lost %llu, duplicates %llu, "
+			"reordered %llu (max displacement %u), restarts %llu\n", t->n,
+			(unsigned long long)m.lost, (unsigned long long)m.duplicates,
+			(unsigned long long)m.reordered, m.max_displacement,
+			(unsigned long long)m.restarts);
+		for (e = 0; e < t->n; e++) {
+			seq_sum_one(&t->s[e], &m);
+			snprintf(what, sizeof(what), "stream %u: %llu frames, ", t->id[e],
+				 (unsigned long long)t->s[e].received);
+			report_seq(out, what, t->s[e].first_seq, t->s[e].last_seq, &m);
+		}
+	}
 	if (l->n)
 		fprintf(out, "summary: one-way latency of %llu timestamped frames: "
 			"min %.1f us, avg %.1f us, p99 %.1f us, max %.1f us\n",
 			(unsigned long long)l->n, us(l->min_ns), l->sum_ns / l->n / 1000.0,
 			us(lat_hist_percentile(l, 99)), us(l->max_ns));
-	else if (s->received)
+	else if (t->received)
 		fprintf(out, "summary: no latency: the frames carry no send time\n");
 }
 
@@ -313,32 +338,56 @@ static void json_lat(FILE *out, const char *name, bool have, double v)
 		fprintf(out, ",\"%s\":null", name);
 }
 
+/*
+ * The per-stream array comes first and the totals after it, so that a
+ * line-oriented reader that takes a key's last occurrence (sed's greedy
+ * match) gets the totals. highest_seq is the first stream's.
+ */
 static void report_json(FILE *out, const struct rx_opts *o, const struct rx_run *run,
 			double secs, bool complete)
 {
-	const struct rx_seq *s = &run->seq;
+	const struct rx_streams *t = &run->st;
 	const struct lat_hist *l = &run->lat;
-	bool t = l->n > 0;
+	bool timed = l->n > 0;
+	struct rx_seq_sum m;
+	unsigned int e;
 
-	fprintf(out, "{\"dev\":\"%s\",\"received\":%llu,\"lost\":%llu,"
+	fprintf(out, "{\"dev\":\"%s\",\"streams\":[", o->dev);
+	for (e = 0; e < t->n; e++) {
+		const struct rx_seq *s = &t->s[e];
+
+		fprintf(out, "%s{\"stream\":%u,\"received\":%llu,\"lost\":%llu,"
+			"\"duplicates\":%llu,\"reordered\":%llu,\"max_displacement\":%u,"
+			"\"restarts\":%llu,\"first_seq\":%u,\"last_seq\":%u,"
+			"\"highest_seq\":%u}", e ? "," : "", t->id[e],
+			(unsigned long long)s->received, (unsigned long long)s->lost,
+			(unsigned long long)s->duplicates, (unsigned long long)s->reordered,
+			s->max_displacement, (unsigned long long)s->restarts, s->first_seq,
+			s->last_seq, s->highest);
+	}
+	rx_streams_sum(t, &m);
+	fprintf(out, "],\"received\":%llu,\"lost\":%llu,"
 		"\"duplicates\":%llu,\"reordered\":%llu,\"max_displacement\":%u,"
 		"\"restarts\":%llu,\"first_seq\":%u,\"last_seq\":%u,\"highest_seq\":%u,"
+		"\"untracked\":%llu,\"untracked_streams\":%u,"
 		"\"other\":%llu,\"ring_drops\":%llu,\"host\":%llu,\"broadcast\":%llu,"
 		"\"multicast\":%llu,\"otherhost\":%llu,\"timed\":%llu,"
 		"\"latency_negative\":%llu",
-		o->dev, (unsigned long long)s->received, (unsigned long long)s->lost,
-		(unsigned long long)s->duplicates, (unsigned long long)s->reordered,
-		s->max_displacement, (unsigned long long)s->restarts, s->first_seq,
-		s->last_seq, s->highest, (unsigned long long)run->other,
+		(unsigned long long)t->received, (unsigned long long)m.lost,
+		(unsigned long long)m.duplicates, (unsigned long long)m.reordered,
+		m.max_displacement, (unsigned long long)m.restarts, t->first_seq,
+		t->last_seq, t->n ? t->s[0].highest : 0,
+		(unsigned long long)t->untracked, t->untracked_streams,
+		(unsigned long long)run->other,
 		(unsigned long long)run->ring_drops, (unsigned long long)run->host,
 		(unsigned long long)run->broadcast, (unsigned long long)run->multicast,
 		(unsigned long long)run->otherhost, (unsigned long long)l->n,
 		(unsigned long long)l->negative);
-	json_lat(out, "lat_min_us", t, us(l->min_ns));
-	json_lat(out, "lat_avg_us", t, t ? l->sum_ns / l->n / 1000.0 : 0);
-	json_lat(out, "lat_p50_us", t, us(lat_hist_percentile(l, 50)));
-	json_lat(out, "lat_p99_us", t, us(lat_hist_percentile(l, 99)));
-	json_lat(out, "lat_max_us", t, us(l->max_ns));
+	json_lat(out, "lat_min_us", timed, us(l->min_ns));
+	json_lat(out, "lat_avg_us", timed, timed ? l->sum_ns / l->n / 1000.0 : 0);
+	json_lat(out, "lat_p50_us", timed, us(lat_hist_percentile(l, 50)));
+	json_lat(out, "lat_p99_us", timed, us(lat_hist_percentile(l, 99)));
+	json_lat(out, "lat_max_us", timed, us(l->max_ns));
 	fprintf(out, ",\"seconds\":%.3f,\"complete\":%s}\n", secs,
 		complete ? "true" : "false");
 	fflush(out);
@@ -378,9 +427,10 @@ static int signal_ready(const char *ready_file, char *err, size_t errlen)
 
 int main(int argc, char **argv)
 {
-	static struct rx_run run;	/* 8 KiB window + 18 KiB histogram */
+	static struct rx_run run;	/* 64 x 8 KiB windows + 18 KiB histogram */
 	struct logger lg = { .prog = PROG, .level = LOG_WARN };
 	struct rx_opts o = { 0 };
+	struct rx_seq_sum sum;
 	char err[PARAM_ERR_LEN];
 	struct sigaction sa;
 	sigset_t block, waitmask;
@@ -407,7 +457,7 @@ int main(int argc, char **argv)
 		log_err(&lg, "%s", err);
 		return 2;
 	}
-	rx_seq_init(&run.seq);
+	rx_streams_init(&run.st);
 	lat_hist_init(&run.lat);
 
 	/* SIGINT/SIGTERM are blocked except inside ppoll(): no lost wakeup. */
@@ -439,16 +489,22 @@ int main(int argc, char **argv)
 		log_err(&lg, "receiving on %s: %s", o.dev, strerror(-ret));
 		return 1;
 	}
-	complete = !o.count || run.seq.received >= o.count;
+	complete = !o.count || run.st.received >= o.count;
 	report(stderr, &o, &run, secs, complete);
 	if (run.ring_drops)
 		log_warn(&lg, "the ring dropped %llu frames (the receiver fell "
 			 "behind): they count as lost", (unsigned long long)run.ring_drops);
-	if (run.seq.restarts)
+	rx_streams_sum(&run.st, &sum);
+	if (sum.restarts)
 		log_warn(&lg, "%llu sequence restarts: a sender that started again, or "
-			 "several senders whose numbers interleave (txgen on several "
-			 "queues, pktgen threads): loss, duplicates and reordering "
-			 "count one stream", (unsigned long long)run.seq.restarts);
+			 "several senders in one stream (kernel pktgen threads: "
+			 "stream 0 each): loss, duplicates and reordering count each "
+			 "restart as a new run", (unsigned long long)sum.restarts);
+	if (run.st.untracked)
+		log_warn(&lg, "%llu frames of %u streams beyond the first %u are "
+			 "counted as received, not in loss, duplicates or reordering",
+			 (unsigned long long)run.st.untracked, run.st.untracked_streams,
+			 RX_MAX_STREAMS);
 	if (run.lat.negative)
 		log_warn(&lg, "%llu frames arrived before they were sent: the sender's "
 			 "clock is ahead of this host's (latency needs the same host "

@@ -23,6 +23,18 @@ struct pktgen_hdr {
 };
 #define PKTGEN_HDR_LEN	16
 
+/*
+ * The stream a frame belongs to (txgen: its queue, 0 .. queues - 1) rides
+ * in the 12 high bits of tv_usec, which microseconds (< 10^6 < 2^20) leave
+ * free: the header has no stream field, and the flow's addresses and ports
+ * cannot carry one (txgen's ranges vary them within a queue). Stream 0, the
+ * only one of a single queue and of the kernel's pktgen, is the plain
+ * pktgen format.
+ */
+#define PKTGEN_USEC_BITS	20
+#define PKTGEN_USEC_MASK	((1u << PKTGEN_USEC_BITS) - 1)
+#define PKTGEN_STREAMS		(1u << (32 - PKTGEN_USEC_BITS))
+
 struct pkt_spec {
 	uint8_t src_mac[6];
 	uint8_t dst_mac[6];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Receive accounting of pktgen-format frames: header lookup, sequence
  * accounting, latency histogram (see rxstats.h). */
+#include <stddef.h>
 #include <string.h>
 
 #include "pkt.h"
@@ -134,6 +135,80 @@ void rx_seq_add(struct rx_seq *s, uint32_t seq, uint64_t tx_us)
 		s->stream_first = seq;
 	} else {
 		s->lost--;	/* a gap counted as lost is filled */
+	}
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+void pktgen_hdr_read(const uint8_t *hdr, struct pktgen_fields *f)
+{
+	uint32_t usec = get32(hdr + 12);
+
+	f->seq = get32(hdr + 4);
+	f->tv_sec = get32(hdr + 8);
+	f->tv_usec = usec & PKTGEN_USEC_MASK;
+	f->stream = usec >> PKTGEN_USEC_BITS;
+	/* pktgen's "no timestamp" and txgen's unstamped frames: both zero. */
+	f->tx_us = (f->tv_sec || f->tv_usec) ?
+		   (uint64_t)f->tv_sec * 1000000u + f->tv_usec : 0;
+}
+
+void rx_streams_init(struct rx_streams *t)
+{
+	/* The entries are initialised when first used. */
+	memset(t, 0, offsetof(struct rx_streams, s));
+}
+
+void rx_streams_add(struct rx_streams *t, uint32_t stream, uint32_t seq,
+		    uint64_t tx_us)
+{
+	unsigned int e;
+
+	if (!t->received++)
+		t->first_seq = seq;
+	t->last_seq = seq;
+	if (stream >= PKTGEN_STREAMS)
+		goto untracked;
+	e = t->slot[stream];
+	if (!e) {
+		if (t->n >= RX_MAX_STREAMS)
+			goto untracked;
+		e = ++t->n;
+		t->slot[stream] = (uint8_t)e;
+		t->id[e - 1] = (uint16_t)stream;
+		rx_seq_init(&t->s[e - 1]);
+	}
+	rx_seq_add(&t->s[e - 1], seq, tx_us);
+	return;
+untracked:
+	t->untracked++;
+	if (stream >= PKTGEN_STREAMS)
+		stream = PKTGEN_STREAMS - 1;	/* counted with the last id */
+	if (!(t->untracked_seen[stream / 64] >> (stream % 64) & 1)) {
+		t->untracked_seen[stream / 64] |= 1ull << (stream % 64);
+		t->untracked_streams++;
+	}
+}
+
+void rx_streams_sum(const struct rx_streams *t, struct rx_seq_sum *sum)
+{
+	unsigned int e;
+
+	memset(sum, 0, sizeof(*sum));
+	for (e = 0; e < t->n; e++) {
+		const struct rx_seq *s = &t->s[e];
+
+		sum->received += s->received;
+		sum->lost += s->lost;
+		sum->duplicates += s->duplicates;
+		sum->reordered += s->reordered;
+		sum->restarts += s->restarts;
+		if (s->max_displacement > sum->max_displacement)
+			sum->max_displacement = s->max_displacement;
 	}
 }
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pkt.h"
+
 /*
  * Receive-side accounting of pktgen-format frames (txgen, pktsend and the
  * kernel's pktgen write the same header): where the header is, sequence
@@ -47,6 +49,50 @@ struct rx_seq {
 void rx_seq_init(struct rx_seq *s);
 /* tx_us: the frame's send time in microseconds, 0 if it carries none. */
 void rx_seq_add(struct rx_seq *s, uint32_t seq, uint64_t tx_us);
+
+/* The fields of a pktgen header (at hdr, PKTGEN_HDR_LEN bytes, magic
+ * checked by pktgen_hdr_offset()): stream from tv_usec's high bits (see
+ * pkt.h), tv_usec without them, tx_us 0 when the frame has no send time. */
+struct pktgen_fields {
+	uint32_t seq;
+	uint32_t stream;
+	uint32_t tv_sec, tv_usec;
+	uint64_t tx_us;
+};
+void pktgen_hdr_read(const uint8_t *hdr, struct pktgen_fields *f);
+
+/*
+ * Sequence accounting per stream (one struct rx_seq each): txgen on N
+ * queues sends N streams, each numbered from 0. The first RX_MAX_STREAMS
+ * streams seen get a table entry (txgen has at most 64 queues); frames of
+ * later streams are counted in 'untracked' only. Allocation-free: a stream
+ * id indexes 'slot' directly.
+ */
+#define RX_MAX_STREAMS	64u
+
+struct rx_streams {
+	uint64_t received;	/* every frame, tracked or not */
+	uint64_t untracked;	/* frames of streams without an entry */
+	uint32_t untracked_streams; /* how many such streams */
+	uint32_t n;		/* entries in use */
+	uint32_t first_seq, last_seq;	/* the first and last frame's */
+	uint8_t slot[PKTGEN_STREAMS];	/* stream id -> entry + 1, 0: none */
+	uint64_t untracked_seen[PKTGEN_STREAMS / 64];
+	uint16_t id[RX_MAX_STREAMS];	/* entry -> stream id */
+	struct rx_seq s[RX_MAX_STREAMS];	/* entries 0 .. n - 1, in order seen */
+};
+
+/* The totals over the entries; max_displacement is the largest. */
+struct rx_seq_sum {
+	uint64_t received, lost, duplicates, reordered, restarts;
+	uint32_t max_displacement;
+};
+
+void rx_streams_init(struct rx_streams *t);
+/* Account one frame of a stream (ids >= PKTGEN_STREAMS are untracked). */
+void rx_streams_add(struct rx_streams *t, uint32_t stream, uint32_t seq,
+		    uint64_t tx_us);
+void rx_streams_sum(const struct rx_streams *t, struct rx_seq_sum *sum);
 
 /*
  * Latency histogram, in microseconds (the senders' timestamp resolution):

@@ -58,7 +58,8 @@ int sender_init(struct sender *s, const struct sender_cfg *cfg)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
-	if (cfg->frame_base + cfg->nframes > um->nframes || !cfg->nframes)
+	if (cfg->frame_base + cfg->nframes > um->nframes || !cfg->nframes ||
+	    cfg->stream >= PKTGEN_STREAMS)
 		return -EINVAL;
 	s->nsizes = 1;
 	s->part_end[0] = cfg->nframes;
@@ -415,7 +416,8 @@ void *sender_run(void *arg)
 		}
 		clock_gettime(CLOCK_REALTIME, &rt);
 		g.v.tv_sec = (uint32_t)rt.tv_sec;
-		g.v.tv_usec = (uint32_t)(rt.tv_nsec / 1000);
+		g.v.tv_usec = (uint32_t)(rt.tv_nsec / 1000) |
+			      c->stream << PKTGEN_USEC_BITS;
 		bytes = 0;
 		for (i = 0; i < got; i++) {
 			struct xdp_desc *d = xsk_ring_prod__tx_desc(&xs->tx, idx + i);
@@ -445,7 +447,7 @@ void *sender_run(void *arg)
 			if (c->pcap && !perr && ++pcap_ctr >= c->pcap_sample) {
 				pcap_ctr = 0;
 				perr = pcap_write(c->pcap, frame, len, g.v.tv_sec,
-						  g.v.tv_usec);
+						  g.v.tv_usec & PKTGEN_USEC_MASK);
 			}
 		}
 		s->nfree -= got;

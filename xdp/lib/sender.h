@@ -37,6 +37,9 @@ struct sender_cfg {
 	struct range src_port, dst_port;
 	bool random;
 	uint64_t seed;
+	/* Written into each frame's pktgen header (tv_usec's high bits, see
+	 * pkt.h), so that a receiver accounts each queue's numbers apart. */
+	uint32_t stream;	/* < PKTGEN_STREAMS */
 	uint64_t count;		/* 0 = until stopped */
 	uint32_t batch;
 	struct rate_spec rate;

@@ -4,13 +4,14 @@
  * sendmmsg() loop sending the same frames txgen sends by default.
  *
  *   pktsend --dev IF [--count N] [--duration S] [--size B] [--batch N]
- *           [--seq LIST]
+ *           [--seq LIST] [--stream ID]
  *
  * --seq sends the listed sequence numbers in that order ("0-49,52-99,50,
  * 60"), for receiver tests that need loss, duplicates or reordering; every
  * frame of the list carries the same send time, taken at the start, as if
  * the list were a reordered stream (a late or duplicated frame keeps its
- * original's time).
+ * original's time). --stream writes a stream id as txgen's queues do (the
+ * high bits of tv_usec, see lib/pkt.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,6 +49,7 @@ struct send_opts {
 	bool qdisc_bypass;
 	struct range dst_mac;
 	const char *seq;
+	uint32_t stream;
 };
 
 static const struct param_def defs[] = {
@@ -67,6 +69,8 @@ static const struct param_def defs[] = {
 	  "MAC", "destination MAC (default ff:ff:ff:ff:ff:ff)" },
 	{ "seq", 0, PARAM_STRING, offsetof(struct send_opts, seq), 0, 0, NULL,
 	  "LIST", "send these sequence numbers in order: N or N-M, comma-separated" },
+	{ "stream", 0, PARAM_U32, offsetof(struct send_opts, stream), 0,
+	  PKTGEN_STREAMS - 1, NULL, "ID", "stream id in the pktgen header (default 0)" },
 };
 
 static volatile sig_atomic_t stop;
@@ -239,7 +243,7 @@ int main(int argc, char **argv)
 		if (!o.seq)
 			clock_gettime(CLOCK_REALTIME, &rt);
 		v.tv_sec = (uint32_t)rt.tv_sec;
-		v.tv_usec = (uint32_t)(rt.tv_nsec / 1000);
+		v.tv_usec = (uint32_t)(rt.tv_nsec / 1000) | o.stream << PKTGEN_USEC_BITS;
 		for (i = 0; i < n; i++) {
 			v.seq = o.seq ? seq_list_at(&sl, sent + i) : (uint32_t)(sent + i);
 			pkt_patch(frames[i], &tmpl, &v, 0);

@@ -197,22 +197,68 @@ else
 	not_ok "ipv6 + vlan: receiver did not become ready"
 fi
 
-# 5. Two queues, one socket and thread each, with and without shared UMEM.
+# streams_are JSON "ID:RECEIVED:LOST ...": txrecv's per-stream entries, in
+# the order seen, with no duplicates, reordering or restarts in any.
+streams_are() {
+	[ "$(jq -r '[.streams[] | select(.duplicates == 0 and .reordered == 0 and
+		.restarts == 0) | "\(.stream):\(.received):\(.lost)"] | sort | join(" ")' \
+		<<<"$1" 2>/dev/null)" = "$2" ]
+}
+
+# 5. Two queues, one socket and thread each, with and without shared UMEM:
+# each queue is a stream of its own (its number in the header), numbered
+# from 0, so that txrecv accounts each exactly.
 for shared in "" "--shared-umem"; do
-	name="--queues 2 $shared: $N received"
+	name="--queues 2 $shared: $N received, 2 streams of $((N / 2)), lost 0, duplicates 0"
 	if rx_start $N; then
 		TX=$(txa --mode copy --queues 2 $shared --count $N --json 2>"$WORK/tx.err"); TXRC=$?
 		rx_wait
 		if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = $N ] &&
-		   [ "$(jget "$TX" completed)" = $N ] && grep -q '"queues":\[0,1\]' <<<"$TX"; then
+		   [ "$(jget "$TX" completed)" = $N ] && grep -q '"queues":\[0,1\]' <<<"$TX" &&
+		   [ "$(jget "$RX" lost)" = 0 ] && [ "$(jget "$RX" duplicates)" = 0 ] &&
+		   [ "$(jget "$RX" reordered)" = 0 ] && [ "$(jget "$RX" restarts)" = 0 ] &&
+		   streams_are "$RX" "0:$((N / 2)):0 1:$((N / 2)):0" &&
+		   ! grep -q warning "$WORK/rx.err"; then
 			ok "$name"
 		else
-			not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+			not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err" "$WORK/rx.err")"
 		fi
 	else
 		not_ok "$name: receiver did not become ready"
 	fi
 done
+
+# 5a. A planted loss: with a destination port per frame (--dst-port range,
+# sequential in each queue), an XDP filter on the peer drops port 3000, the
+# 2001st frame of each queue, before txrecv's tap sees it: each stream has
+# lost exactly 1.
+name="--queues 2, port 3000 dropped at the peer: each stream lost 1"
+if ! command -v xdp-filter >/dev/null; then
+	skip "$name" "no xdp-filter (xdp-tools)"
+# bpffs for xdp-filter's pins, in this command's mount namespace only: the
+# program stays attached after it.
+elif ! out=$(to ip netns exec "$NSB" sh -c "mount -t bpf bpf /sys/fs/bpf &&
+	     xdp-filter load -m native -f udp $VB && xdp-filter port -m dst -p udp 3000" 2>&1); then
+	skip "$name" "xdp-filter cannot load on veth: $(head -1 <<<"$out")"
+else
+	if rx_start $((N - 2)); then
+		TX=$(txa --mode copy --queues 2 --dst-port 1000-$((1000 + N / 2 - 1)) --count $N \
+			--json 2>"$WORK/tx.err"); TXRC=$?
+		rx_wait
+		drops=$(to ip netns exec "$NSB" ethtool -S "$VB" |
+			awk '/xdp_drops:/ { n += $2 } END { print n + 0 }')
+		if [ $TXRC -eq 0 ] && [ "$drops" = 2 ] &&
+		   [ "$(jget "$RX" received)" = $((N - 2)) ] && [ "$(jget "$RX" lost)" = 2 ] &&
+		   streams_are "$RX" "0:$((N / 2 - 1)):1 1:$((N / 2 - 1)):1"; then
+			ok "$name"
+		else
+			not_ok "$name" "txgen rc=$TXRC, XDP drops $drops" "rx $RX" "$(cat "$WORK/rx.err")"
+		fi
+	else
+		not_ok "$name: receiver did not become ready"
+	fi
+	to ip -n "$NSB" link set dev "$VB" xdp off
+fi
 
 # 5b. Kick after every batch, busy-poll socket options, small batches.
 name="--no-need-wakeup --busy-poll --batch 16 --random: $N received"
@@ -234,7 +280,8 @@ fi
 # one send time for the whole list, as a reordered stream has): exact loss,
 # duplicates, reordering; 2^32 - 1 -> 0 is one step; a sender that starts
 # again later is a restart, not duplicates.
-# rx_case NAME COUNT "KEY=VALUE..." SEQLIST [SEQLIST...]: one pktsend per list.
+# rx_case NAME COUNT "KEY=VALUE..." [STREAM:]SEQLIST...: one pktsend per list,
+# with --stream STREAM when given.
 rx_case() {
 	local name=$1 count=$2 want=$3 kv bad= rc list
 	shift 3
@@ -243,8 +290,11 @@ rx_case() {
 		return
 	fi
 	for list in "$@"; do
+		stream=0
+		case $list in *:*) stream=${list%%:*}; list=${list#*:} ;; esac
 		timeout $T ip netns exec "$NSA" "$PKTSEND" --dev "$VA" --dst-mac "$MACB" \
-			--batch 16 --seq "$list" >/dev/null 2>>"$WORK/tx.err" || bad+=" pktsend failed"
+			--batch 16 --stream "$stream" --seq "$list" >/dev/null 2>>"$WORK/tx.err" ||
+			bad+=" pktsend failed"
 	done
 	rx_wait
 	for kv in $want; do
@@ -273,6 +323,16 @@ if grep -q '^txrecv: warning: 1 sequence restarts: a sender that started again, 
 	ok "txrecv: a restart is reported with a warning"
 else
 	not_ok "txrecv: a restart is reported with a warning" "$(cat "$WORK/rx.err")"
+fi
+rx_case "streams 1 and 4095 both from 0: stream 4095 lost 50, stream 1 none" 350 \
+	"received=350 lost=50 duplicates=0 reordered=0 restarts=0 untracked=0" \
+	1:0-99 4095:0-49,100-199 1:100-199
+if streams_are "$RX" "1:200:0 4095:150:50" &&
+   grep -q '^summary: 2 streams: lost 50, duplicates 0, reordered 0 (max displacement 0), restarts 0$' "$WORK/rx.err" &&
+   grep -q '^summary: stream 4095: 150 frames, seq 0\.\.199: lost 50,' "$WORK/rx.err"; then
+	ok "txrecv: per-stream summary and JSON"
+else
+	not_ok "txrecv: per-stream summary and JSON" "$RX" "$(cat "$WORK/rx.err")"
 fi
 
 # 5d. Stops: SIGTERM ends the run with the report (exit 0 without --count);
