@@ -4,7 +4,7 @@
 # Host test for txgen: two network namespaces joined by a veth pair; txgen
 # sends in one, txrecv (the AF_PACKET receiver) counts at the peer.
 # Needs root, veth and AF_XDP; exits 4 (skip) without them.
-# Output: "ok N - name" / "not ok N - name" lines and a final
+# Output: "ok N - name" / "not ok N - name" lines (tools/lib/tap.sh) and a final
 # "N passed, N failed, N skipped" line. Exit 1 if anything failed.
 
 set -uo pipefail	# no -e: each check runs a command meant to fail and reads its status
@@ -13,6 +13,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../../tools/lib/common.sh"
 . "$HERE/../../tools/lib/wait.sh"
 . "$HERE/../../tools/lib/netns.sh"
+. "$HERE/../../tools/lib/tap.sh"
 TXGEN=${TXGEN:-$HERE/../txgen}
 TXRECV=${TXRECV:-$HERE/../txrecv}
 PKTSEND=${PKTSEND:-$HERE/pktsend}
@@ -68,14 +69,6 @@ case "$probe" in
 *"AF_XDP socket"*) skip_all "AF_XDP not available: $probe" ;;
 esac
 
-PASS=0 FAIL=0 SKIP=0 NUM=0
-ok() { NUM=$((NUM + 1)); PASS=$((PASS + 1)); echo "ok $NUM - $1"; }
-not_ok() {
-	NUM=$((NUM + 1)); FAIL=$((FAIL + 1)); echo "not ok $NUM - $1"
-	shift
-	[ $# -gt 0 ] && printf '#   %s\n' "$@"
-}
-skip() { NUM=$((NUM + 1)); SKIP=$((SKIP + 1)); echo "ok $NUM - $1 # SKIP $2"; }
 
 txa() { timeout $T ip netns exec "$NSA" "$TXGEN" --dev "$VA" "$@"; }
 
@@ -122,13 +115,13 @@ if rx_start $N; then
 	   [ "$(jget "$TX" mode)" = copy ] && [ "$(jget "$RX" host)" = $N ] &&
 	   [ "$(jget "$TX" dst_mac)" = "$MACB" ] &&
 	   [ "$(jget "$TX" dst_mac_from)" = neighbour ] && [ ! -s "$WORK/tx.err.warn" ]; then
-		ok "copy mode: $N sent, $N received at the peer in order"
+		t_ok "copy mode: $N sent, $N received at the peer in order"
 	else
-		not_ok "copy mode: $N sent, $N received at the peer in order" \
+		t_notok "copy mode: $N sent, $N received at the peer in order" \
 			"txgen rc=$TXRC $TX" "txrecv rc=$RXRC $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
-	not_ok "copy mode: receiver did not become ready" "$(cat "$WORK/rx.err")"
+	t_notok "copy mode: receiver did not become ready" "$(cat "$WORK/rx.err")"
 fi
 
 # 1b. The default destination MAC is the next hop's: through a gateway (its
@@ -140,13 +133,13 @@ if rx_start 1000; then
 	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" host)" = 1000 ] &&
 	   [ "$(jget "$TX" dst_mac)" = "$MACB" ] && [ "$(jget "$TX" next_hop)" = 198.18.0.2 ] &&
 	   grep -q "^summary: frame 60 bytes IPv4/UDP, .* > $MACB (neighbour 198.18.0.2), 198.18.0.1:9 > 10.99.1.1:9, no VLAN" "$WORK/tx.err"; then
-		ok "default dst MAC via a gateway: the gateway's neighbour entry, 1000 unicast at the peer"
+		t_ok "default dst MAC via a gateway: the gateway's neighbour entry, 1000 unicast at the peer"
 	else
-		not_ok "default dst MAC via a gateway: the gateway's neighbour entry" \
+		t_notok "default dst MAC via a gateway: the gateway's neighbour entry" \
 			"txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
-	not_ok "default dst MAC via a gateway: receiver did not become ready"
+	t_notok "default dst MAC via a gateway: receiver did not become ready"
 fi
 if rx_start 1000; then
 	TX=$(txa --mode copy --count 1000 --dst-ip 198.18.0.77 --json 2>"$WORK/tx.err"); TXRC=$?
@@ -155,22 +148,22 @@ if rx_start 1000; then
 	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" broadcast)" = 1000 ] && [ "$warn" = 1 ] &&
 	   grep -q '^txgen: warning: no next-hop MAC for 198.18.0.77 on .*ff:ff:ff:ff:ff:ff.*--dst-mac' "$WORK/tx.err" &&
 	   [ "$(jget "$TX" dst_mac)" = ff:ff:ff:ff:ff:ff ] && [ "$(jget "$TX" dst_mac_from)" = broadcast ]; then
-		ok "no neighbour entry: broadcast, one warning naming --dst-mac, 1000 broadcast at the peer"
+		t_ok "no neighbour entry: broadcast, one warning naming --dst-mac, 1000 broadcast at the peer"
 	else
-		not_ok "no neighbour entry: broadcast with one warning" \
+		t_notok "no neighbour entry: broadcast with one warning" \
 			"txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
-	not_ok "no neighbour entry: receiver did not become ready"
+	t_notok "no neighbour entry: receiver did not become ready"
 fi
 
 # 2. Zero-copy on veth: refused, one error line, non-zero exit.
 out=$(txa --mode zc --count 10 2>&1 >/dev/null); rc=$?
 if [ $rc -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
    grep -q '^txgen: error: zero-copy refused' <<<"$out"; then
-	ok "zc mode on veth fails with the reason (rc=$rc)"
+	t_ok "zc mode on veth fails with the reason (rc=$rc)"
 else
-	not_ok "zc mode on veth fails with the reason" "rc=$rc" "$out"
+	t_notok "zc mode on veth fails with the reason" "rc=$rc" "$out"
 fi
 
 # 3. Auto mode falls back to copy and says why.
@@ -178,9 +171,9 @@ TX=$(txa --mode auto --count 1000 --json 2>"$WORK/tx.err"); rc=$?
 if [ $rc -eq 0 ] && [ "$(jget "$TX" mode)" = copy ] &&
    grep -q '"mode_reason":"zero-copy refused by driver: ' <<<"$TX" &&
    grep -q 'copy mode (zero-copy refused by driver' "$WORK/tx.err"; then
-	ok "auto mode falls back to copy with the reason"
+	t_ok "auto mode falls back to copy with the reason"
 else
-	not_ok "auto mode falls back to copy with the reason" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
+	t_notok "auto mode falls back to copy with the reason" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
 fi
 
 # 4. IPv6 with a VLAN tag and ranges arrives intact.
@@ -189,12 +182,12 @@ if rx_start 2000; then
 		--src-port 1000-1999 --dst-ip 2001:2::10-2001:2::1f --json 2>"$WORK/tx.err"); TXRC=$?
 	rx_wait
 	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = 2000 ] && [ "$(jget "$RX" lost)" = 0 ]; then
-		ok "ipv6 + vlan + ranges: 2000 received in order"
+		t_ok "ipv6 + vlan + ranges: 2000 received in order"
 	else
-		not_ok "ipv6 + vlan + ranges: 2000 received in order" "txgen rc=$TXRC $TX" "rx $RX"
+		t_notok "ipv6 + vlan + ranges: 2000 received in order" "txgen rc=$TXRC $TX" "rx $RX"
 	fi
 else
-	not_ok "ipv6 + vlan: receiver did not become ready"
+	t_notok "ipv6 + vlan: receiver did not become ready"
 fi
 
 # streams_are JSON "ID:RECEIVED:LOST ...": txrecv's per-stream entries, in
@@ -219,12 +212,12 @@ for shared in "" "--shared-umem"; do
 		   [ "$(jget "$RX" reordered)" = 0 ] && [ "$(jget "$RX" restarts)" = 0 ] &&
 		   streams_are "$RX" "0:$((N / 2)):0 1:$((N / 2)):0" &&
 		   ! grep -q warning "$WORK/rx.err"; then
-			ok "$name"
+			t_ok "$name"
 		else
-			not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err" "$WORK/rx.err")"
+			t_notok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err" "$WORK/rx.err")"
 		fi
 	else
-		not_ok "$name: receiver did not become ready"
+		t_notok "$name: receiver did not become ready"
 	fi
 done
 
@@ -234,12 +227,12 @@ done
 # lost exactly 1.
 name="--queues 2, port 3000 dropped at the peer: each stream lost 1"
 if ! command -v xdp-filter >/dev/null; then
-	skip "$name" "no xdp-filter (xdp-tools)"
+	t_skip "$name" "no xdp-filter (xdp-tools)"
 # bpffs for xdp-filter's pins, in this command's mount namespace only: the
 # program stays attached after it.
 elif ! out=$(to ip netns exec "$NSB" sh -c "mount -t bpf bpf /sys/fs/bpf &&
 	     xdp-filter load -m native -f udp $VB && xdp-filter port -m dst -p udp 3000" 2>&1); then
-	skip "$name" "xdp-filter cannot load on veth: $(head -1 <<<"$out")"
+	t_skip "$name" "xdp-filter cannot load on veth: $(head -1 <<<"$out")"
 else
 	if rx_start $((N - 2)); then
 		TX=$(txa --mode copy --queues 2 --dst-port 1000-$((1000 + N / 2 - 1)) --count $N \
@@ -250,12 +243,12 @@ else
 		if [ $TXRC -eq 0 ] && [ "$drops" = 2 ] &&
 		   [ "$(jget "$RX" received)" = $((N - 2)) ] && [ "$(jget "$RX" lost)" = 2 ] &&
 		   streams_are "$RX" "0:$((N / 2 - 1)):1 1:$((N / 2 - 1)):1"; then
-			ok "$name"
+			t_ok "$name"
 		else
-			not_ok "$name" "txgen rc=$TXRC, XDP drops $drops" "rx $RX" "$(cat "$WORK/rx.err")"
+			t_notok "$name" "txgen rc=$TXRC, XDP drops $drops" "rx $RX" "$(cat "$WORK/rx.err")"
 		fi
 	else
-		not_ok "$name: receiver did not become ready"
+		t_notok "$name: receiver did not become ready"
 	fi
 	to ip -n "$NSB" link set dev "$VB" xdp off
 fi
@@ -268,12 +261,12 @@ if rx_start $N; then
 	rx_wait
 	if [ $TXRC -eq 0 ] && [ "$(jget "$RX" received)" = $N ] &&
 	   [ "$(jget "$RX" lost)" = 0 ] && [ "$(jget "$TX" completed)" = $N ]; then
-		ok "$name"
+		t_ok "$name"
 	else
-		not_ok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
+		t_notok "$name" "txgen rc=$TXRC $TX" "rx $RX" "$(cat "$WORK/tx.err")"
 	fi
 else
-	not_ok "$name: receiver did not become ready"
+	t_notok "$name: receiver did not become ready"
 fi
 
 # 5c. The receiver's accounting on crafted sequences (tests/pktsend --seq:
@@ -286,7 +279,7 @@ rx_case() {
 	local name=$1 count=$2 want=$3 kv bad= rc list
 	shift 3
 	if ! rx_start "$count"; then
-		not_ok "txrecv: $name: receiver did not become ready" "$(cat "$WORK/rx.err")"
+		t_notok "txrecv: $name: receiver did not become ready" "$(cat "$WORK/rx.err")"
 		return
 	fi
 	for list in "$@"; do
@@ -301,9 +294,9 @@ rx_case() {
 		[ "$(jget "$RX" "${kv%%=*}")" = "${kv#*=}" ] || bad+=" want $kv"
 	done
 	if [ $RXRC -eq 0 ] && [ -z "$bad" ]; then
-		ok "txrecv: $name"
+		t_ok "txrecv: $name"
 	else
-		not_ok "txrecv: $name" "rc=$RXRC$bad" "$RX" "$(cat "$WORK/rx.err")"
+		t_notok "txrecv: $name" "rc=$RXRC$bad" "$RX" "$(cat "$WORK/rx.err")"
 	fi
 }
 : >"$WORK/tx.err"
@@ -320,9 +313,9 @@ rx_case "a sender restart: a new stream, no duplicates" 110 \
 	"received=110 lost=0 duplicates=0 reordered=0 restarts=1 highest_seq=9" \
 	0-99 0-9
 if grep -q '^txrecv: warning: 1 sequence restarts: a sender that started again, or several senders' "$WORK/rx.err"; then
-	ok "txrecv: a restart is reported with a warning"
+	t_ok "txrecv: a restart is reported with a warning"
 else
-	not_ok "txrecv: a restart is reported with a warning" "$(cat "$WORK/rx.err")"
+	t_notok "txrecv: a restart is reported with a warning" "$(cat "$WORK/rx.err")"
 fi
 rx_case "streams 1 and 4095 both from 0: stream 4095 lost 50, stream 1 none" 350 \
 	"received=350 lost=50 duplicates=0 reordered=0 restarts=0 untracked=0" \
@@ -330,9 +323,9 @@ rx_case "streams 1 and 4095 both from 0: stream 4095 lost 50, stream 1 none" 350
 if streams_are "$RX" "1:200:0 4095:150:50" &&
    grep -q '^summary: 2 streams: lost 50, duplicates 0, reordered 0 (max displacement 0), restarts 0$' "$WORK/rx.err" &&
    grep -q '^summary: stream 4095: 150 frames, seq 0\.\.199: lost 50,' "$WORK/rx.err"; then
-	ok "txrecv: per-stream summary and JSON"
+	t_ok "txrecv: per-stream summary and JSON"
 else
-	not_ok "txrecv: per-stream summary and JSON" "$RX" "$(cat "$WORK/rx.err")"
+	t_notok "txrecv: per-stream summary and JSON" "$RX" "$(cat "$WORK/rx.err")"
 fi
 
 # 5d. Stops: SIGTERM ends the run with the report (exit 0 without --count);
@@ -346,12 +339,12 @@ if rx_start -; then
 	   [ "$(jget "$RX" complete)" = true ] &&
 	   grep -q '^summary: .*: 300 pktgen frames in ' "$WORK/rx.err" &&
 	   grep -q '^summary: seq 0\.\.299: lost 0, duplicates 0, reordered 0 (max displacement 0), restarts 0$' "$WORK/rx.err"; then
-		ok "txrecv: SIGTERM: the report of the 300 frames received, exit 0"
+		t_ok "txrecv: SIGTERM: the report of the 300 frames received, exit 0"
 	else
-		not_ok "txrecv: SIGTERM: the report of the 300 frames received" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
+		t_notok "txrecv: SIGTERM: the report of the 300 frames received" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
 	fi
 else
-	not_ok "txrecv: SIGTERM: receiver did not become ready" "$(cat "$WORK/rx.err")"
+	t_notok "txrecv: SIGTERM: receiver did not become ready" "$(cat "$WORK/rx.err")"
 fi
 if rx_start 1000 --duration 1; then
 	timeout $T ip netns exec "$NSA" "$PKTSEND" --dev "$VA" --dst-mac "$MACB" \
@@ -359,12 +352,12 @@ if rx_start 1000 --duration 1; then
 	rx_wait
 	if [ $RXRC -eq 1 ] && [ "$(jget "$RX" received)" = 10 ] &&
 	   [ "$(jget "$RX" complete)" = false ]; then
-		ok "txrecv: --duration before --count: exit 1, 10 received, complete false"
+		t_ok "txrecv: --duration before --count: exit 1, 10 received, complete false"
 	else
-		not_ok "txrecv: --duration before --count: exit 1" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
+		t_notok "txrecv: --duration before --count: exit 1" "rc=$RXRC $RX" "$(cat "$WORK/rx.err")"
 	fi
 else
-	not_ok "txrecv: --duration: receiver did not become ready" "$(cat "$WORK/rx.err")"
+	t_notok "txrecv: --duration: receiver did not become ready" "$(cat "$WORK/rx.err")"
 fi
 
 # 6. Rate limiting: 50k frames at 50 kpps take one second (+-2%). Timing on
@@ -375,12 +368,12 @@ rate_case() {
 		TX=$(txa --mode copy --rate "$rate" --count 50000 --json 2>/dev/null); rc=$?
 		secs=$(jget "$TX" seconds)
 		if [ $rc -eq 0 ] && awk -v s="$secs" 'BEGIN { exit !(s >= 0.98 && s <= 1.02) }'; then
-			ok "$name: 50000 frames in ${secs}s (try $try)"
+			t_ok "$name: 50000 frames in ${secs}s (try $try)"
 			return
 		fi
 		echo "# try $try: rc=$rc seconds=$secs"
 	done
-	not_ok "$name: 50000 frames in 1s +-2%" "rc=$rc $TX"
+	t_notok "$name: 50000 frames in 1s +-2%" "rc=$rc $TX"
 }
 rate_case "--rate 50kpps" 50kpps
 rate_case "--rate 24Mbit (60-byte frames = 50 kpps)" 24Mbit
@@ -393,24 +386,24 @@ if [ $rc -eq 0 ] && [ "$size" -eq $((24 + 100 * (16 + 60))) ]; then
 	if command -v tcpdump >/dev/null; then
 		cnt=$(timeout $T tcpdump -nr "$WORK/out.pcap" 2>/dev/null | grep -c 'UDP')
 		if [ "$cnt" -eq 100 ]; then
-			ok "--pcap --pcap-sample 10: 100 frames, tcpdump reads them"
+			t_ok "--pcap --pcap-sample 10: 100 frames, tcpdump reads them"
 		else
-			not_ok "--pcap: tcpdump reads 100 UDP frames" "got $cnt"
+			t_notok "--pcap: tcpdump reads 100 UDP frames" "got $cnt"
 		fi
 	else
-		ok "--pcap --pcap-sample 10: 100 frames (tcpdump not installed)"
+		t_ok "--pcap --pcap-sample 10: 100 frames (tcpdump not installed)"
 	fi
 else
-	not_ok "--pcap --pcap-sample 10" "rc=$rc size=$size: $(tail -2 "$WORK/pcap.err")"
+	t_notok "--pcap --pcap-sample 10" "rc=$rc size=$size: $(tail -2 "$WORK/pcap.err")"
 fi
 
 # 8. SIGTERM stops cleanly with a summary; nothing stays attached.
 out=$(timeout --preserve-status -s TERM 1 ip netns exec "$NSA" "$TXGEN" --dev "$VA" --mode copy \
 	--rate 100kpps 2>&1 >/dev/null); rc=$?
 if [ $rc -eq 0 ] && grep -q '^summary:' <<<"$out" && nothing_attached; then
-	ok "SIGTERM: clean stop, summary printed, nothing attached"
+	t_ok "SIGTERM: clean stop, summary printed, nothing attached"
 else
-	not_ok "SIGTERM: clean stop, summary printed, nothing attached" "rc=$rc" "$out"
+	t_notok "SIGTERM: clean stop, summary printed, nothing attached" "rc=$rc" "$out"
 fi
 
 # 8b. No carrier (the peer is down): the kernel drops every frame
@@ -421,9 +414,9 @@ to ip -n "$NSB" link set "$VB" up
 if [ $rc -eq 0 ] && [ "$(jget "$TX" dropped)" = 1000 ] && [ "$(jget "$TX" sent)" = 0 ] &&
    [ "$(jget "$TX" submitted)" = 1000 ] && [ "$(jget "$TX" completed)" = 0 ] &&
    grep -q '^txgen: warning: 1000 of 1000 frames dropped by the kernel' "$WORK/tx.err"; then
-	ok "no carrier: 1000 counted as dropped, 0 as sent, one warning"
+	t_ok "no carrier: 1000 counted as dropped, 0 as sent, one warning"
 else
-	not_ok "no carrier: 1000 counted as dropped, 0 as sent" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
+	t_notok "no carrier: 1000 counted as dropped, 0 as sent" "rc=$rc $TX" "$(cat "$WORK/tx.err")"
 fi
 
 # 8c. A program left by a killed run (libxdp's xsk_def_prog, no socket
@@ -439,40 +432,40 @@ bpfobj() {
 xdp_id() { to ip -n "$NSA" -d link show dev "$VA" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
 if ! command -v xdp-loader >/dev/null || ! XSKOBJ=$(bpfobj xsk_def_xdp_prog.o) ||
    ! FOREIGN=$(bpfobj xdpfilt_alw_all.o); then
-	skip "left-over xsk_def_prog reported" "xdp-loader or libxdp's BPF objects not installed"
+	t_skip "left-over xsk_def_prog reported" "xdp-loader or libxdp's BPF objects not installed"
 elif ! to ip netns exec "$NSA" xdp-loader load -m skb "$VA" "$XSKOBJ" >/dev/null 2>&1; then
-	skip "left-over xsk_def_prog reported" "xdp-loader cannot attach xsk_def_prog here"
+	t_skip "left-over xsk_def_prog reported" "xdp-loader cannot attach xsk_def_prog here"
 else
 	id=$(xdp_id)
 	TX=$(txa --mode copy --count 100 --json 2>"$WORK/tx.err"); rc=$?
 	warn=$(grep -c '^txgen: warning: ' "$WORK/tx.err")
 	if [ $rc -eq 0 ] && [ "$warn" = 1 ] && [ -n "$id" ] && [ "$(xdp_id)" = "$id" ] &&
 	   grep -q "^txgen: warning: $VA has libxdp's AF_XDP program attached (xsk_def_prog, id $id, generic mode.*\(no AF_XDP socket is bound\|cannot list AF_XDP sockets\).*'xdp-loader unload $VA --all' or 'ip link set $VA xdpgeneric off'" "$WORK/tx.err"; then
-		ok "left-over xsk_def_prog (id $id): one warning with how to remove it, left attached"
+		t_ok "left-over xsk_def_prog (id $id): one warning with how to remove it, left attached"
 	else
-		not_ok "left-over xsk_def_prog: one warning with how to remove it, left attached" \
+		t_notok "left-over xsk_def_prog: one warning with how to remove it, left attached" \
 			"rc=$rc id=$id now=$(xdp_id)" "$(cat "$WORK/tx.err")"
 	fi
 	# The removal the warning suggests works.
 	to ip -n "$NSA" link set "$VA" xdpgeneric off
 	if [ -z "$(xdp_id)" ]; then
-		ok "'ip link set DEV xdpgeneric off' removes it"
+		t_ok "'ip link set DEV xdpgeneric off' removes it"
 	else
-		not_ok "'ip link set DEV xdpgeneric off' removes it" "$(xdp_id)"
+		t_notok "'ip link set DEV xdpgeneric off' removes it" "$(xdp_id)"
 	fi
 	if to ip netns exec "$NSA" xdp-loader load -m skb "$VA" "$FOREIGN" >/dev/null 2>&1; then
 		id=$(xdp_id)
 		TX=$(txa --mode copy --count 100 --json 2>"$WORK/tx.err"); rc=$?
 		if [ $rc -eq 0 ] && ! grep -q 'warning' "$WORK/tx.err" && [ -n "$id" ] &&
 		   [ "$(xdp_id)" = "$id" ]; then
-			ok "a foreign XDP program: no warning, left attached"
+			t_ok "a foreign XDP program: no warning, left attached"
 		else
-			not_ok "a foreign XDP program: no warning, left attached" \
+			t_notok "a foreign XDP program: no warning, left attached" \
 				"rc=$rc id=$id now=$(xdp_id)" "$(cat "$WORK/tx.err")"
 		fi
 		to ip -n "$NSA" link set "$VA" xdpgeneric off
 	else
-		skip "a foreign XDP program: no warning" "xdp-loader cannot attach xdpfilt_alw_all"
+		t_skip "a foreign XDP program: no warning" "xdp-loader cannot attach xdpfilt_alw_all"
 	fi
 fi
 
@@ -484,9 +477,9 @@ bad_input() {
 	out=$(timeout $T ip netns exec "$ns" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
 	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] &&
 	   grep -q "^$tool: error: " <<<"$out" && [ ! -s "$WORK/bad.out" ]; then
-		ok "$label: $name -> $out"
+		t_ok "$label: $name -> $out"
 	else
-		not_ok "$label: $name" "rc=$rc" "$out"
+		t_notok "$label: $name" "rc=$rc" "$out"
 	fi
 }
 bad() { bad_input "$NSA" txgen "bad input" "$@"; }
@@ -510,7 +503,7 @@ if command -v setpriv >/dev/null; then
 	bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		--inh-caps=-all --bounding-set=-all "$TXGEN" --dev "$VA" --count 1
 else
-	skip "bad input: missing privileges" "setpriv not installed"
+	t_skip "bad input: missing privileges" "setpriv not installed"
 fi
 
 # 9b. txrecv's bad input, the same way.
@@ -525,7 +518,7 @@ if command -v setpriv >/dev/null; then
 	rx_bad "missing privileges" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		--inh-caps=-all --bounding-set=-all "$TXRECV" --dev "$VB" --count 1
 else
-	skip "txrecv bad input: missing privileges" "setpriv not installed"
+	t_skip "txrecv bad input: missing privileges" "setpriv not installed"
 fi
 
 # 9c. Size mixes and pcap replay, checked in a capture at the peer (tcpdump;
@@ -559,7 +552,7 @@ cap_hex() { tcpdump -r "$1" -nn -t -xx 2>/dev/null; }
 mix_case() {
 	local name=$1 opts=$2 count=$3 want=$4 wjson=$5 TX rc got
 	if ! cap_start "$WORK/mix.pcap"; then
-		not_ok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
+		t_notok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
 		return
 	fi
 	# shellcheck disable=SC2086
@@ -568,14 +561,14 @@ mix_case() {
 	got=$(cap_lengths "$WORK/mix.pcap")
 	if [ $rc -eq 0 ] && [ "$got" = "$want" ] && [ "$(jget "$TX" sent)" = "$count" ] &&
 	   grep -qF "\"sizes\":[$wjson]" <<<"$TX"; then
-		ok "$name: $count frames, captured at the peer by length: $got"
+		t_ok "$name: $count frames, captured at the peer by length: $got"
 	else
-		not_ok "$name: captured at the peer by length $want" "got: $got" \
+		t_notok "$name: captured at the peer by length $want" "got: $got" \
 			"txgen rc=$rc $TX" "$(cat "$WORK/tx.err" "$WORK/cap.err")"
 	fi
 }
 if ! command -v tcpdump >/dev/null; then
-	skip "size mixes and replay, captured at the peer" "tcpdump not installed"
+	t_skip "size mixes and replay, captured at the peer" "tcpdump not installed"
 else
 	mix_case "--size imix" "--size imix" 3000 "64:1750 576:1000 1500:250" \
 		'{"size":64,"weight":7,"submitted":1750},{"size":576,"weight":4,"submitted":1000},{"size":1500,"weight":1,"submitted":250}'
@@ -590,7 +583,7 @@ else
 		--pcap "$WORK/gen.pcap" >/dev/null 2>"$WORK/gen.err"
 	name="--replay FILE --loop 2: 600 frames at the peer, byte-identical, in order"
 	if ! cap_start "$WORK/replay.pcap"; then
-		not_ok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
+		t_notok "$name: tcpdump did not start" "$(cat "$WORK/cap.err")"
 	else
 		TX=$(txa --mode copy --replay "$WORK/gen.pcap" --loop 2 --json 2>"$WORK/tx.err"); rc=$?
 		cap_stop "$WORK/replay.pcap" 600
@@ -602,9 +595,9 @@ else
 		   cmp -s "$WORK/want.hex" "$WORK/got.hex" &&
 		   grep -q '"replay":{"file":"[^"]*gen.pcap","frames":300,"min_len":64,"max_len":1514,"loop":2}' <<<"$TX" &&
 		   grep -q '^summary: replay .*gen.pcap: 300 frames of 64..1514 bytes, loop 2$' "$WORK/tx.err"; then
-			ok "$name"
+			t_ok "$name"
 		else
-			not_ok "$name" "txgen rc=$rc $TX" "$(cat "$WORK/tx.err")" \
+			t_notok "$name" "txgen rc=$rc $TX" "$(cat "$WORK/tx.err")" \
 				"$(diff "$WORK/want.hex" "$WORK/got.hex" | head -5)"
 		fi
 	fi
@@ -630,9 +623,9 @@ bad_says() {
 	out=$(timeout $T ip netns exec "$NSA" "$@" 2>&1 >"$WORK/bad.out"); rc=$?
 	if [ $rc -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "^txgen: error: " <<<"$out" &&
 	   grep -qF -- "$text" <<<"$out" && [ ! -s "$WORK/bad.out" ] && nothing_attached; then
-		ok "bad input: $name -> $out"
+		t_ok "bad input: $name -> $out"
 	else
-		not_ok "bad input: $name (want '$text', nothing attached)" "rc=$rc" "$out"
+		t_notok "bad input: $name (want '$text', nothing attached)" "rc=$rc" "$out"
 	fi
 }
 bad_says "--replay unreadable file" "cannot read pcap file $WORK/no-such.pcap" \
@@ -670,16 +663,15 @@ to ip -n "$NSA" link set "$VA" up
 errs=$(grep -c '^txgen: error: ' "$WORK/down.err")
 if [ $rc -eq 1 ] && [ "$errs" = 1 ] &&
    grep -q "^txgen: error: $VA went down during the run" "$WORK/down.err"; then
-	ok "device down during the run: one error line naming $VA (rc=$rc)"
+	t_ok "device down during the run: one error line naming $VA (rc=$rc)"
 else
-	not_ok "device down during the run: one error line naming $VA" "rc=$rc" "$(cat "$WORK/down.err")"
+	t_notok "device down during the run: one error line naming $VA" "rc=$rc" "$(cat "$WORK/down.err")"
 fi
 
 if nothing_attached; then
-	ok "nothing left attached to $VA after all runs"
+	t_ok "nothing left attached to $VA after all runs"
 else
-	not_ok "nothing left attached to $VA after all runs" "$(ip -n "$NSA" link show dev "$VA")"
+	t_notok "nothing left attached to $VA after all runs" "$(ip -n "$NSA" link show dev "$VA")"
 fi
 
-echo "$PASS passed, $FAIL failed, $SKIP skipped"
-[ $FAIL -eq 0 ]
+t_done
