@@ -314,9 +314,9 @@ static int open_sockets(struct run *r)
 		log_info(&r->lg, "%s queue %u: %s mode (%s)", c->dev, r->qids[q],
 			 r->xs[q]->zerocopy ? "zero-copy" : "copy",
 			 r->xs[q]->mode_reason);
-		log_debug(&r->lg, "queue %u: copy-mode TX budget %s", r->qids[q],
-			  r->xs[q]->tx_budget_raised ? "raised to the ring size" :
-			  "left at the kernel default");
+		log_debug(&r->lg, "queue %u: copy-mode TX budget %s, SO_SNDBUF %d",
+			  r->qids[q], r->xs[q]->tx_budget_raised ? "raised to the ring size" :
+			  "left at the kernel default", r->xs[q]->sndbuf);
 	}
 	return 0;
 }

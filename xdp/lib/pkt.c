@@ -56,9 +56,7 @@ uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 
 uint16_t csum_fold(uint32_t sum)
 {
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return pkt_fold(sum);
 }
 
 uint16_t ip4_hdr_csum(const uint8_t *iph)
@@ -202,54 +200,4 @@ void pkt_tmpl_init(struct pkt_tmpl *t, const uint8_t *frame,
 	s = csum_add(s, pl + PKTGEN_HDR_LEN,
 		     udp_len - PKT_UDP_LEN - PKTGEN_HDR_LEN);
 	t->udp_base = s;
-}
-
-static inline uint32_t sum16(uint32_t s, const uint8_t *p, unsigned int words)
-{
-	unsigned int i;
-
-	for (i = 0; i < words; i++)
-		s += (uint32_t)(p[2 * i] << 8 | p[2 * i + 1]);
-	return s;
-}
-
-void pkt_patch(uint8_t *frame, const struct pkt_tmpl *t,
-	       const struct pkt_vars *v, unsigned int vary)
-{
-	const struct pkt_layout *lay = &t->lay;
-	uint8_t *ip = frame + lay->l3_off;
-	uint8_t *udp = frame + lay->l4_off;
-	uint8_t *pl = frame + lay->payload_off;
-	unsigned int alen = lay->family == AF_INET6 ? 16 : 4;
-	uint8_t *saddr = ip + (lay->family == AF_INET6 ? 8 : 12);
-	uint8_t *daddr = saddr + alen;
-	uint32_t s, as;
-	uint16_t c;
-
-	if (vary & PKT_VARY_MAC) {
-		memcpy(frame, v->dst_mac, 6);
-		memcpy(frame + 6, v->src_mac, 6);
-	}
-	if (vary & PKT_VARY_IP) {
-		memcpy(saddr, v->src_ip, alen);
-		memcpy(daddr, v->dst_ip, alen);
-	}
-	if (vary & PKT_VARY_PORT) {
-		put16(udp, v->src_port);
-		put16(udp + 2, v->dst_port);
-	}
-	put32(pl + 4, v->seq);
-	put32(pl + 8, v->tv_sec);
-	put32(pl + 12, v->tv_usec);
-
-	as = sum16(0, saddr, alen);		/* both addresses, contiguous */
-	if (lay->family == AF_INET && (vary & PKT_VARY_IP)) {
-		s = t->ip_base + as;
-		put16(ip + 10, csum_fold(s));
-	}
-	s = t->udp_base + as;
-	s = sum16(s, udp, 2);			/* ports */
-	s = sum16(s, pl + 4, 6);		/* seq, tv_sec, tv_usec */
-	c = csum_fold(s);
-	put16(udp + 6, c ? c : 0xffff);
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #define PKT_ETH_LEN	14
 #define PKT_VLAN_LEN	4
@@ -105,9 +107,82 @@ uint16_t udp_csum(const uint8_t *frame, const struct pkt_layout *lay);
 void pkt_tmpl_init(struct pkt_tmpl *t, const uint8_t *frame,
 		   const struct pkt_layout *lay);
 
+/*
+ * The per-packet part, inline: the transmit loop calls pkt_patch() for
+ * every frame, and a call into another object file cannot be inlined
+ * (no LTO here).
+ */
+static inline void pkt_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void pkt_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t pkt_sum16(uint32_t s, const uint8_t *p, unsigned int words)
+{
+	unsigned int i;
+
+	for (i = 0; i < words; i++)
+		s += (uint32_t)(p[2 * i] << 8 | p[2 * i + 1]);
+	return s;
+}
+
+static inline uint16_t pkt_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 /* Write the varying fields (those in vary, plus seq/time always) and fix
  * the checksums from the template's partial sums. Allocation-free. */
-void pkt_patch(uint8_t *frame, const struct pkt_tmpl *t,
-	       const struct pkt_vars *v, unsigned int vary);
+static inline void pkt_patch(uint8_t *frame, const struct pkt_tmpl *t,
+			     const struct pkt_vars *v, unsigned int vary)
+{
+	const struct pkt_layout *lay = &t->lay;
+	uint8_t *ip = frame + lay->l3_off;
+	uint8_t *udp = frame + lay->l4_off;
+	uint8_t *pl = frame + lay->payload_off;
+	unsigned int alen = lay->family == AF_INET6 ? 16 : 4;
+	uint8_t *saddr = ip + (lay->family == AF_INET6 ? 8 : 12);
+	uint8_t *daddr = saddr + alen;
+	uint32_t s, as;
+	uint16_t c;
+
+	if (vary & PKT_VARY_MAC) {
+		memcpy(frame, v->dst_mac, 6);
+		memcpy(frame + 6, v->src_mac, 6);
+	}
+	if (vary & PKT_VARY_IP) {
+		memcpy(saddr, v->src_ip, alen);
+		memcpy(daddr, v->dst_ip, alen);
+	}
+	if (vary & PKT_VARY_PORT) {
+		pkt_put16(udp, v->src_port);
+		pkt_put16(udp + 2, v->dst_port);
+	}
+	pkt_put32(pl + 4, v->seq);
+	pkt_put32(pl + 8, v->tv_sec);
+	pkt_put32(pl + 12, v->tv_usec);
+
+	as = pkt_sum16(0, saddr, alen);		/* both addresses, contiguous */
+	if (lay->family == AF_INET && (vary & PKT_VARY_IP)) {
+		s = t->ip_base + as;
+		pkt_put16(ip + 10, pkt_fold(s));
+	}
+	s = t->udp_base + as;
+	s = pkt_sum16(s, udp, 2);		/* ports */
+	s = pkt_sum16(s, pl + 4, 6);		/* seq, tv_sec, tv_usec */
+	c = pkt_fold(s);
+	pkt_put16(udp + 6, c ? c : 0xffff);
+}
 
 #endif

@@ -207,6 +207,29 @@ static bool raise_tx_budget(int fd, uint32_t budget)
 	return !setsockopt(fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &b, sizeof(b));
 }
 
+/*
+ * Copy mode allocates an skb per frame against the socket's send buffer
+ * (sock_alloc_send_skb(): -EAGAIN past sk_sndbuf, 212992 bytes by default,
+ * about 270 small frames' skbs), and a frame's skb is charged until the
+ * driver frees it after transmission: the default caps the frames in flight
+ * below the ring. Room for a ring of frames, each charged at most its chunk
+ * (linear data, or the UMEM page on IFF_TX_SKB_NO_LINEAR devices) plus the
+ * skb: SO_SNDBUFFORCE (CAP_NET_ADMIN), else SO_SNDBUF up to wmem_max.
+ * Returns what the kernel then reports.
+ */
+static int raise_sndbuf(int fd, uint32_t ring, uint32_t frame_size)
+{
+	uint64_t want = (uint64_t)ring * (frame_size + 1024);
+	int v = want > INT32_MAX / 2 ? INT32_MAX / 2 : (int)want;
+	socklen_t l = sizeof(v);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, &l))
+		return -1;
+	return v;
+}
+
 static int set_busy_poll(int fd, uint32_t budget)
 {
 	int one = 1, usec = 20, b = (int)budget;
@@ -329,9 +352,12 @@ bound:
 			 "(uninitialised cached ring indices)", o->ifname, o->queue_id);
 		return -EPROTO;
 	}
-	if (!xs->zerocopy)
+	if (!xs->zerocopy) {
 		xs->tx_budget_raised = raise_tx_budget(xsk_socket__fd(xs->xsk),
 						       o->tx_size);
+		xs->sndbuf = raise_sndbuf(xsk_socket__fd(xs->xsk), o->tx_size,
+					  um->frame_size);
+	}
 	if (o->busy_poll) {
 		ret = set_busy_poll(xsk_socket__fd(xs->xsk), o->busy_poll_budget);
 		if (ret) {

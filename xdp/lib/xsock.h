@@ -65,6 +65,7 @@ struct xsock {
 	bool zerocopy;
 	bool need_wakeup;
 	bool tx_budget_raised;	/* XDP_MAX_TX_SKB_BUDGET accepted */
+	int sndbuf;		/* copy mode: SO_SNDBUF the kernel reports */
 	char mode_reason[160];
 };
 

@@ -715,9 +715,11 @@ static void t_loop_drops(struct tctx *t)
 }
 
 /* The queue's stream id goes into every frame's tv_usec high bits, the
- * microseconds below them, and the UDP checksum covers it. */
+ * microseconds below them, and the UDP checksum covers it. Frames start at
+ * staggered cache lines of their chunks, inside them. */
 struct stream_check {
-	uint32_t frames, bad, next_seq;
+	uint32_t frames, bad, next_seq, out_of_chunk;
+	uint64_t offsets;	/* bit n: a frame at cache line n of its chunk */
 };
 
 static void check_stream(struct simk *k, const uint8_t *fr, uint32_t len)
@@ -725,8 +727,12 @@ static void check_stream(struct simk *k, const uint8_t *fr, uint32_t len)
 	struct stream_check *c = k->priv;
 	const struct pkt_layout *lay = &k->tmpl.lay;
 	struct pktgen_fields f;
+	size_t off = (size_t)(fr - (const uint8_t *)k->um.area) % SIM_FSIZE;
 
 	c->frames++;
+	c->offsets |= 1ull << (off / 64 % 64);
+	if (off % 64 || off + len > SIM_FSIZE)
+		c->out_of_chunk++;
 	pktgen_hdr_read(fr + lay->payload_off, &f);
 	if (len != lay->len || f.seq != c->next_seq++ ||
 	    f.stream != PKTGEN_STREAMS - 1 || f.tv_usec >= 1000000 || !f.tx_us ||
@@ -751,6 +757,11 @@ static void t_loop_stream_id(struct tctx *t)
 	sender_run(&s);
 	CHECK(t, s.err == 0 && s.ctr.completed == 1000);
 	CHECK(t, c.frames == 1000 && c.bad == 0);
+	/* 60-byte frames in 2048-byte chunks: 32 offsets, all inside; the
+	 * loop reuses the 16 frames of a batch (completed at once), at 16
+	 * different lines. */
+	CHECK(t, c.out_of_chunk == 0 && !(c.offsets >> 32) &&
+	      __builtin_popcountll(c.offsets) >= 16);
 	cfg = s.cfg;
 	sender_fini(&s);
 	/* Ids that do not fit the 12 bits are refused. */
@@ -2145,7 +2156,7 @@ int main(void)
 	run(&t, "kick: EAGAIN retried only while the consumer moves", t_kick_eagain);
 	run(&t, "kick: zero-copy only on need_wakeup, busy poll always", t_kick_zerocopy);
 	run(&t, "loop: ENETDOWN/ENXIO end the run naming the device", t_loop_netdown);
-	run(&t, "loop: the stream id in every frame, checksum valid", t_loop_stream_id);
+	run(&t, "loop: the stream id in every frame, checksum valid, staggered", t_loop_stream_id);
 	run(&t, "option parsing: defaults and valid input", t_opts_good);
 	run(&t, "option parsing: every bad input rejected with one line", t_opts_bad);
 	run(&t, "option errors escape control characters (fuzz: config)", t_opts_error_printable);
