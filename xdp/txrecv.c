@@ -303,14 +303,17 @@ static void report(FILE *out, const struct rx_opts *o, const struct rx_run *run,
 		(unsigned long long)run->other,
 		complete ? "" : ", fewer than --count");
 	if (t->n == 1 && !t->untracked) {
+		/* One stream: stream 0 is the plain pktgen format, unnamed. */
+		what[0] = '\0';
+		if (t->id[0])
+			snprintf(what, sizeof(what), "stream %u: ", t->id[0]);
 		seq_sum_one(&t->s[0], &m);
-		report_seq(out, t->id[0] ? (snprintf(what, sizeof(what), "stream %u: ",
-						     t->id[0]), what) : "",
-			   t->s[0].first_seq, t->s[0].last_seq, &m);
+		report_seq(out, what, t->s[0].first_seq, t->s[0].last_seq, &m);
 	} else if (t->n) {
 		rx_streams_sum(t, &m);
-		fprintf(out, "summary: %u streams: lost %llu, duplicates %llu, "
+		fprintf(out, "summary: %u stream%s: lost %llu, duplicates %llu, "
 			"reordered %llu (max displacement %u), restarts %llu\n", t->n,
+			t->n == 1 ? "" : "s",
 			(unsigned long long)m.lost, (unsigned long long)m.duplicates,
 			(unsigned long long)m.reordered, m.max_displacement,
 			(unsigned long long)m.restarts);
