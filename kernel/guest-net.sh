@@ -3,6 +3,8 @@
 # the two back-to-back NICs become a local interface and a remote endpoint in
 # a network namespace, described with the variables the upstream driver
 # selftests (tools/testing/selftests/drivers/net) read.
+# Bash (sourced by the command's shell), not Python: under TCG a python3
+# start took 2.3 s against 0.27 s for "bash -c :" (10 warm runs each).
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/lib/wait.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/lib/netns.sh"
 
