@@ -185,4 +185,39 @@ static inline void pkt_patch(uint8_t *frame, const struct pkt_tmpl *t,
 	pkt_put16(udp + 6, c ? c : 0xffff);
 }
 
+/*
+ * The common case, nothing ranged (vary 0): only seq changes per frame and
+ * the time per batch. pkt_fixed_sum() sums what is the same for every frame
+ * of a batch (the template's fixed part, its frame's addresses and ports,
+ * the time in v); pkt_patch_seq() then writes seq and time and folds one
+ * sum: the frame equals pkt_patch(frame, t, v, 0).
+ */
+static inline uint32_t pkt_fixed_sum(const struct pkt_tmpl *t, const uint8_t *frame,
+				     const struct pkt_vars *v)
+{
+	const struct pkt_layout *lay = &t->lay;
+	unsigned int alen = lay->family == AF_INET6 ? 16 : 4;
+	const uint8_t *saddr = frame + lay->l3_off + (lay->family == AF_INET6 ? 8 : 12);
+	uint32_t s = t->udp_base;
+
+	s = pkt_sum16(s, saddr, alen);		/* both addresses */
+	s = pkt_sum16(s, frame + lay->l4_off, 2);	/* ports */
+	s += (v->tv_sec >> 16) + (v->tv_sec & 0xffff);
+	s += (v->tv_usec >> 16) + (v->tv_usec & 0xffff);
+	return s;
+}
+
+static inline void pkt_patch_seq(uint8_t *frame, const struct pkt_layout *lay,
+				 uint32_t fixed, const struct pkt_vars *v)
+{
+	uint8_t *pl = frame + lay->payload_off;
+	uint16_t c;
+
+	pkt_put32(pl + 4, v->seq);
+	pkt_put32(pl + 8, v->tv_sec);
+	pkt_put32(pl + 12, v->tv_usec);
+	c = pkt_fold(fixed + (v->seq >> 16) + (v->seq & 0xffff));
+	pkt_put16(frame + lay->l4_off + 6, c ? c : 0xffff);
+}
+
 #endif

@@ -372,7 +372,7 @@ void *sender_run(void *arg)
 	struct rate_bucket rb;
 	struct timespec rt;
 	struct gen g;
-	uint32_t want, got, idx, i, min_chunk;
+	uint32_t want, got, idx, i, k, min_chunk, fixed[MIX_MAX_SIZES] = { 0 };
 	int err, perr = 0;
 
 	/* Precise sleeps for pacing: default timer slack is 50 us. */
@@ -436,12 +436,19 @@ void *sender_run(void *arg)
 		g.v.tv_sec = (uint32_t)rt.tv_sec;
 		g.v.tv_usec = (uint32_t)(rt.tv_nsec / 1000) |
 			      c->stream << PKTGEN_USEC_BITS;
+		if (!c->vary && !c->replay)	/* per frame only seq changes */
+			for (k = 0; k < s->nsizes; k++)
+				fixed[k] = pkt_fixed_sum(s->tmpls[k], s->frames[k], &g.v);
 		bytes = 0;
 		for (i = 0; i < got; i++) {
 			struct xdp_desc *d = xsk_ring_prod__tx_desc(&xs->tx, idx + i);
-			uint32_t k = s->slot[s->pos], len;
-			uint64_t addr = s->free_addr[s->part_start[k] + --s->nfree_k[k]];
-			uint8_t *frame = area + addr;
+			uint64_t addr;
+			uint8_t *frame;
+			uint32_t len;
+
+			k = s->slot[s->pos];
+			addr = s->free_addr[s->part_start[k] + --s->nfree_k[k]];
+			frame = area + addr;
 
 			if (++s->pos == s->period)
 				s->pos = 0;
@@ -451,6 +458,10 @@ void *sender_run(void *arg)
 				s->replay_pos += c->replay_stride;
 				if (s->replay_pos >= c->replay->n)
 					s->replay_pos = c->replay_first;
+			} else if (!c->vary) {
+				g.v.seq = (uint32_t)(sent + i);
+				pkt_patch_seq(frame, &s->tmpls[k]->lay, fixed[k], &g.v);
+				len = s->tmpls[k]->lay.len;
 			} else {
 				gen_next(&g, c);
 				g.v.seq = (uint32_t)(sent + i);
