@@ -211,9 +211,8 @@ static bool raise_tx_budget(int fd, uint32_t budget)
  * Copy mode allocates an skb per frame against the socket's send buffer
  * (sock_alloc_send_skb(): -EAGAIN past sk_sndbuf, 212992 bytes by default,
  * a few hundred small frames' skbs by their truesize), and a frame's skb is
- * charged until the
- * driver frees it after transmission: the default caps the frames in flight
- * below the ring. Room for a ring of frames, each charged at most its chunk
+ * charged until the driver frees it after transmission: the default caps
+ * the frames in flight below the ring. Room for a ring of frames, each charged at most its chunk
  * (linear data, or the UMEM page on IFF_TX_SKB_NO_LINEAR devices) plus the
  * skb: SO_SNDBUFFORCE (CAP_NET_ADMIN), else SO_SNDBUF up to wmem_max.
  * Returns what the kernel then reports.
