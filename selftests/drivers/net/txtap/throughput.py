@@ -11,49 +11,43 @@ the line rate from the link speed (20 bytes of preamble and IFG per frame,
 TXTAP_LINE_RATE_MIN (default 0.95) of it.
 
 test_hook_cost_no_tap checks the claim that an enabled hook without a tap
-costs no more than TXTAP_HOOK_COST_MAX (default 2%) of the pktgen rate:
-median of TXTAP_HOOK_COST_RUNS (default 5) alternating runs each.
+costs no more than 2% of the pktgen rate: median of 5 alternating runs
+each.
 
 A line rate on an emulated NIC (e1000, e1000e, virtio_net), an unknown
 link speed, KSFT_MACHINE_SLOW=yes or a virtual machine without KVM means
-nothing: the numbers are reported and the case ends as XFAIL. When the
-hook-off runs alone spread more than the cost bound, the cost case is XFAIL
-("noise X% > 2% bound on this machine"). A case that measured nothing
-(no frame sent or received) fails.
+nothing: the file skips there, or with TXTAP_THROUGHPUT_ANYWAY=1 the
+numbers are reported and the case ends as XFAIL. When the hook-off runs
+alone spread more than the cost bound, the cost case is XFAIL ("noise X% >
+2% bound on this machine"). A case that measured nothing (no frame sent or
+received) fails.
 
-Environment (besides NETIF etc., see drivers/net/README.rst):
-  TXTAP_TPUT_PKTS=N        frames per run (default 20000, lab: 10000000+)
-  TXTAP_LINE_RATE_MIN=F    pass threshold, fraction of line rate
-  TXTAP_HOOK_COST_MAX=F    hook cost bound (default 0.02)
-  TXTAP_HOOK_COST_RUNS=N   runs per setting for the cost (default 5)
-  TXTAP_PG_CLONE_SKB=N     pktgen clone_skb (default 0)
-  TXTAP_PG_BURST=N         pktgen burst (default 1)
-  TXTAP_HOOK_ON=MASK       sysctl value for "hook on" (default 3); for
-                           pktgen the hook is its flag TAP
-  TXTAP_REQUIRE_HOOK=1     fail instead of skip without the txtap series
+Settings (README.rst), from the environment or net.config, besides NETIF
+etc. (see drivers/net/README.rst):
+  TXTAP_TPUT_PKTS=N          frames per run (default 20000, lab: 10000000+)
+  TXTAP_LINE_RATE_MIN=F      pass threshold, fraction of line rate
+  TXTAP_PG_CLONE_SKB=N       pktgen clone_skb (default 0)
+  TXTAP_PG_BURST=N           pktgen burst (default 1)
+  TXTAP_REQUIRE_HOOK=1       fail instead of skip without the txtap series
   TXTAP_THROUGHPUT_ANYWAY=1  run on an emulated NIC or without KVM too
-                           (the line rate cases are then XFAIL); by default
-                           the file skips there
+                             (the line rate cases are then XFAIL)
+"Hook on" is pktgen's flag TAP, with the sysctl at every bit it accepts.
 """
 
 import statistics
-import subprocess
 
 from lib.py import ksft_run, ksft_exit, ksft_pr, ksft_ge, ksft_gt
-from lib.py import CmdExitFailure, KsftFailEx, KsftXfailEx, NetDrvEpEnv
+from lib.py import ksft_variants, KsftNamedVariant
+from lib.py import CmdExitFailure, KsftFailEx, KsftXfailEx, cmd
 from txtap_lib import Pktgen, TapCounter
-from txtap_lib import driver_of, dst_ip, env_float, env_int, env_bool
-from txtap_lib import hook_available, hook_missing, require_netif, skip_all
-from txtap_lib import rx_packets, set_hook, txgen
+from txtap_lib import driver_of, dst_ip, ep_env, hook_on, require_hook
+from txtap_lib import rx_packets, set_hook, setting, setting_bool, skip_all
+from txtap_lib import txgen
 
-NPKTS = env_int("TXTAP_TPUT_PKTS", 20000)
-LINE_RATE_MIN = env_float("TXTAP_LINE_RATE_MIN", 0.95)
-HOOK_COST_MAX = env_float("TXTAP_HOOK_COST_MAX", 0.02)
-HOOK_COST_RUNS = env_int("TXTAP_HOOK_COST_RUNS", 5)
-CLONE_SKB = env_int("TXTAP_PG_CLONE_SKB", 0)
-BURST = env_int("TXTAP_PG_BURST", 1)
-HOOK_ON = env_int("TXTAP_HOOK_ON", 3)
-RUN_TIMEOUT = env_int("TXTAP_RUN_TIMEOUT", 120)
+FRAMES = (64, 1518)
+HOOK_COST_MAX = 0.02
+HOOK_COST_RUNS = 5
+RUN_TIMEOUT = 120
 
 # emulated or software devices: a line rate means nothing there
 EMULATED = ("e1000", "e1000e", "netdevsim", "veth", "virtio_net")
@@ -74,12 +68,10 @@ def link_speed(ifname):
 def without_kvm():
     """True in a virtual machine emulated without KVM (QEMU TCG)."""
     try:
-        virt = subprocess.run(["systemd-detect-virt", "--vm"],
-                              capture_output=True, text=True, timeout=10,
-                              check=False).stdout.strip()
+        virt = cmd("systemd-detect-virt --vm", fail=False).stdout.strip()
         if virt:
             return virt == "qemu"
-    except (OSError, subprocess.TimeoutExpired):
+    except OSError:
         pass
     try:
         with open("/proc/cpuinfo", encoding="ascii") as fp:
@@ -101,7 +93,7 @@ def slow_reasons(cfg):
             reasons.append(f"emulated or software NIC ({drv})")
         if link_speed(cfg.ifname) is None:
             reasons.append("link speed unknown")
-        if env_bool("KSFT_MACHINE_SLOW"):
+        if setting_bool(cfg, "KSFT_MACHINE_SLOW"):
             reasons.append("KSFT_MACHINE_SLOW=yes")
         if without_kvm():
             reasons.append("virtual machine without KVM")
@@ -120,12 +112,13 @@ def judge(cfg, what, frame, sent, sender_pps, seconds, received):
            f"{sender_pps / 1e3:.1f} kpps, remote received {received} = "
            f"{rx_pps / 1e3:.1f} kpps")
     speed = link_speed(cfg.ifname)
+    line_rate_min = setting(cfg, "TXTAP_LINE_RATE_MIN", 0.95, float)
     ratio = None
     if speed:
         line = line_rate_pps(speed, frame)
         ratio = min(sender_pps, rx_pps) / line
         msg += (f"; line rate {line / 1e6:.3f} Mpps at {speed} Mb/s, "
-                f"achieved {ratio:.2%} (threshold {LINE_RATE_MIN:.0%})")
+                f"achieved {ratio:.2%} (threshold {line_rate_min:.0%})")
     if received < sent:
         msg += f"; {sent - received} frames lost"
     ksft_pr(msg)
@@ -140,7 +133,7 @@ def judge(cfg, what, frame, sent, sender_pps, seconds, received):
                f"{min(sender_pps, rx_pps) / 1e3:.1f} kpps")
         raise KsftXfailEx(f"{', '.join(reasons)}: {got}, "
                           "line rate not meaningful")
-    ksft_ge(ratio, LINE_RATE_MIN, "fraction of line rate")
+    ksft_ge(ratio, line_rate_min, "fraction of line rate")
 
 
 ############################################################################
@@ -158,12 +151,15 @@ def stats_settle(cfg):
         cfg.wait_hw_stats_settle()
 
 
-def pktgen_setup(cfg, frame, count):
+def pktgen_setup(cfg, frame):
     pg = Pktgen(cfg.ifname)
-    pg.setup(count, "start_xmit", dst_ip(cfg), cfg.remote_dev["address"],
-             size=frame - 4, clone_skb=CLONE_SKB)
-    if BURST > 1:
-        pg.set(f"burst {BURST}")
+    pg.pg_setup(dst_ip(cfg), cfg.remote_dev["address"],
+                setting(cfg, "TXTAP_TPUT_PKTS", 20000), "start_xmit",
+                size=frame - 4,
+                clone_skb=setting(cfg, "TXTAP_PG_CLONE_SKB", 0))
+    burst = setting(cfg, "TXTAP_PG_BURST", 1)
+    if burst > 1:
+        pg.pg_set(f"burst {burst}")
     return pg
 
 
@@ -176,11 +172,20 @@ def pktgen_run(cfg, pg):
     return res, rx1 - rx0
 
 
-def pktgen_case(cfg, frame, hook, tap):
-    set_hook(HOOK_ON if hook else 0)
-    pg = pktgen_setup(cfg, frame, NPKTS)
+def _pktgen_variants():
+    for frame in FRAMES:
+        yield KsftNamedVariant(f"{frame}_hook_off", frame, False, False)
+        yield KsftNamedVariant(f"{frame}_hook_on_no_tap", frame, True, False)
+        yield KsftNamedVariant(f"{frame}_hook_on_tap", frame, True, True)
+
+
+@ksft_variants(_pktgen_variants())
+def test_pktgen(cfg, frame, hook, tap):
+    """pktgen start_xmit, hook off; on without a tap; on with a tap."""
+    set_hook(cfg, hook_on(cfg) if hook else 0)
+    pg = pktgen_setup(cfg, frame)
     if hook:
-        pg.set("flag TAP")
+        pg.pg_set("flag TAP")
     counter = TapCounter(cfg.ifname, "out", 0) if tap else None
     res, received = pktgen_run(cfg, pg)
     what = "pktgen start_xmit, hook " + ("on" if hook else "off")
@@ -195,9 +200,14 @@ def pktgen_case(cfg, frame, hook, tap):
           received)
 
 
-def txgen_case(cfg, frame, mode):
+@ksft_variants([KsftNamedVariant(f"{name}_{frame}", frame, mode)
+                for frame in FRAMES
+                for name, mode in (("zerocopy", "zc"), ("copy", "copy"))])
+def test_af_xdp(cfg, frame, mode):
+    """AF_XDP with xdp/txgen."""
     rx0 = rx_packets(cfg.remote_ifname, host=cfg.remote)
-    res = txgen(cfg, mode, NPKTS, size=frame - 4, timeout=RUN_TIMEOUT)
+    res = txgen(cfg, mode, setting(cfg, "TXTAP_TPUT_PKTS", 20000),
+                size=frame - 4, timeout=RUN_TIMEOUT)
     stats_settle(cfg)
     received = rx_packets(cfg.remote_ifname, host=cfg.remote) - rx0
     judge(cfg, f"AF_XDP {res['mode']} (xdp/txgen)", frame, res["completed"],
@@ -206,27 +216,26 @@ def txgen_case(cfg, frame, mode):
 
 def test_hook_cost_no_tap(cfg):
     """pktgen pps with the hook on (no tap) vs off, alternating runs."""
-    if not hook_available():
-        hook_missing()
-    set_hook(0)
-    pg = pktgen_setup(cfg, 64, NPKTS)
-    pps = {0: [], HOOK_ON: []}
+    require_hook(cfg)
+    set_hook(cfg, 0)
+    pg = pktgen_setup(cfg, 64)
+    pps = {False: [], True: []}
     for i in range(HOOK_COST_RUNS):
-        order = (0, HOOK_ON) if i % 2 == 0 else (HOOK_ON, 0)
+        order = (False, True) if i % 2 == 0 else (True, False)
         for val in order:
-            pg.set("flag TAP" if val else "flag !TAP")
+            pg.pg_set("flag TAP" if val else "flag !TAP")
             res, _ = pktgen_run(cfg, pg)
             if res["sent"] == 0 or res["pps"] <= 0:
                 raise KsftFailEx(f"measured nothing: {res}")
             pps[val].append(res["pps"])
-    pg.set("flag !TAP")
+    pg.pg_set("flag !TAP")
 
-    off = statistics.median(pps[0])
-    on = statistics.median(pps[HOOK_ON])
+    off = statistics.median(pps[False])
+    on = statistics.median(pps[True])
     cost = (off - on) / off
-    spread = (max(pps[0]) - min(pps[0])) / off
-    ksft_pr(f"hook off pps: {pps[0]}, median {off:.0f}")
-    ksft_pr(f"hook on  pps: {pps[HOOK_ON]}, median {on:.0f}")
+    spread = (max(pps[False]) - min(pps[False])) / off
+    ksft_pr(f"hook off pps: {pps[False]}, median {off:.0f}")
+    ksft_pr(f"hook on  pps: {pps[True]}, median {on:.0f}")
     ksft_pr(f"cost {cost:+.2%} (bound {HOOK_COST_MAX:.0%}), "
             f"hook-off spread {spread:.2%}")
     if spread > HOOK_COST_MAX:
@@ -237,36 +246,10 @@ def test_hook_cost_no_tap(cfg):
                          f"{HOOK_COST_MAX:.0%}")
 
 
-def make_case(name, func, *args):
-    def case(cfg):
-        func(cfg, *args)
-    case.__name__ = name
-    return case
-
-
-def cases():
-    ret = []
-    for frame in (64, 1518):
-        ret += [
-            make_case(f"test_pktgen_{frame}_hook_off", pktgen_case, frame,
-                      False, False),
-            make_case(f"test_pktgen_{frame}_hook_on_no_tap", pktgen_case,
-                      frame, True, False),
-            make_case(f"test_pktgen_{frame}_hook_on_tap", pktgen_case, frame,
-                      True, True),
-            make_case(f"test_af_xdp_zerocopy_{frame}", txgen_case, frame,
-                      "zc"),
-            make_case(f"test_af_xdp_copy_{frame}", txgen_case, frame, "copy"),
-        ]
-    ret.append(test_hook_cost_no_tap)
-    return ret
-
-
 def main() -> None:
-    require_netif(__file__)
-    with NetDrvEpEnv(__file__) as cfg:
+    with ep_env(__file__) as cfg:
         reasons = slow_reasons(cfg)
-        if reasons and not env_bool("TXTAP_THROUGHPUT_ANYWAY"):
+        if reasons and not setting_bool(cfg, "TXTAP_THROUGHPUT_ANYWAY"):
             # a rate is not a kernel property: without a real link there
             # is nothing to judge (instruction counts: make cost)
             skip_all("no real link to measure: " + ", ".join(reasons) +
@@ -274,7 +257,8 @@ def main() -> None:
         if reasons:
             ksft_pr(f"line rate comparisons are XFAIL here: "
                     f"{', '.join(reasons)}")
-        ksft_run(cases(), args=(cfg, ))
+        ksft_run([test_pktgen, test_af_xdp, test_hook_cost_no_tap],
+                 args=(cfg, ))
     ksft_exit()
 
 

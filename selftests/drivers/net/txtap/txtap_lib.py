@@ -1,93 +1,59 @@
 # SPDX-License-Identifier: GPL-2.0
 
 """
-Helpers shared by the txtap driver tests: the net.core.bypass_xmit_tap
-sysctl, pktgen, the tap_count marker counter and the frame senders.
+What the txtap driver tests need on top of upstream's lib/py: the
+net.core.bypass_xmit_tap sysctl, pktgen (named after
+samples/pktgen/functions.sh), the marker counter tap_count, a tap that
+holds its clones, tcpdump, and the frame senders. Commands, background
+processes, net.config and cleanup are lib/py's: cmd(), bkg(), NetDrvEpEnv
+and defer().
 """
 
+import json
 import os
 import re
 import shlex
+import shutil
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from lib.py import KsftFailEx, KsftSkipEx
-from lib.py import bkg, cmd, defer, fd_read_timeout, wait_file
+from lib.py import KsftFailEx, KsftSkipEx, NetDrvEpEnv, NetdevFamily
+from lib.py import bkg, cmd, defer, ethtool, fd_read_timeout, ip, \
+    ksft_busy_wait, wait_file
 
 SYSCTL = "/proc/sys/net/core/bypass_xmit_tap"
 PGDIR = "/proc/net/pktgen"
 NO_SERIES = "kernel without the txtap series"
-# UDP destination port of all marker frames (tap_count filters on it)
+# UDP destination port of all marker frames: the kit's one marker port
+# (MARKER_PORT of tools/lib/pktgen.sh, the series' selftest's PORT);
+# tap_count and tcpdump filter on it
 PORT = 47474
 PKTGEN_MAGIC = 0xbe9be955
 ETH_P_ALL = 0x0003
 ETH_P_IP = 0x0800
 SO_RCVBUFFORCE = 33
+# how long a background helper may take to say it is ready: under TCG on a
+# loaded host a remote tap_count took more than 10 s (it says it within a
+# second otherwise; the wait ends as soon as it does)
+READY_TIMEOUT = 30
 
 TEST_DIR = Path(__file__).parent.resolve()
 
 
-def env_int(name, default):
-    return int(os.environ.get(name, default))
+############################################################################
+# settings: the standard driver test variables and the few TXTAP_* ones
+# (README.rst), from the environment or net.config as NetDrvEpEnv reads them
 
 
-def env_float(name, default):
-    return float(os.environ.get(name, default))
+def setting(cfg, name, default, kind=int):
+    """A TXTAP_* setting from cfg.env (net.config or the environment)."""
+    return kind(cfg.env.get(name, default))
 
 
-def run(argv, timeout):
-    """Run a command to completion, killing it after timeout seconds."""
-    try:
-        return subprocess.run(argv, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise KsftFailEx(f"{argv[0]} did not finish in {timeout}s") from e
-
-
-def env_bool(name):
-    return os.environ.get(name, "").lower() in ("1", "y", "yes", "true")
-
-
-def _find(name, env_var, candidates):
-    """First executable among $env_var and candidates (relative to the test)."""
-    paths = [os.environ[env_var]] if os.environ.get(env_var) else []
-    paths += [TEST_DIR / c for c in candidates]
-    for p in paths:
-        if os.access(p, os.X_OK):
-            return str(Path(p).resolve())
-    return None
-
-
-def tap_count_bin():
-    """tap_count, built here (kernel tree) or in net/."""
-    path = _find("tap_count", "TXTAP_TAP_COUNT",
-                 ["tap_count", "../../../net/tap_count"])
-    if not path:
-        raise KsftFailEx("tap_count not built (make -C net)")
-    return path
-
-
-def bypass_tx_bin():
-    path = _find("bypass_tx", "TXTAP_BYPASS_TX",
-                 ["bypass_tx", "../../../net/bypass_tx"])
-    if not path:
-        raise KsftFailEx("bypass_tx not built (make -C net)")
-    return path
-
-
-def txgen_bin():
-    """xdp/txgen of the txtap repository, or $TXTAP_TXGEN, or PATH."""
-    path = _find("txgen", "TXTAP_TXGEN", ["txgen", "../../../../xdp/txgen"])
-    if not path:
-        for d in os.environ.get("PATH", "").split(":"):
-            if d and os.access(os.path.join(d, "txgen"), os.X_OK):
-                return os.path.join(d, "txgen")
-        raise KsftSkipEx("txgen (txtap xdp/txgen) not found, set TXTAP_TXGEN")
-    return path
+def setting_bool(cfg, name):
+    return cfg.env.get(name, "").lower() in ("1", "y", "yes", "true")
 
 
 def skip_all(reason):
@@ -97,58 +63,125 @@ def skip_all(reason):
     sys.exit(4)
 
 
-def _netdevsim_available():
-    if os.path.isdir("/sys/bus/netdevsim"):
-        return True
-    return subprocess.run(["modprobe", "-n", "-q", "netdevsim"],
-                          stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, check=False,
-                          timeout=10).returncode == 0
-
-
-def require_netif(src_path):
+class TxtapEnv(NetDrvEpEnv):
     """
-    NetDrvEpEnv falls back to a pair of netdevsim devices when NETIF is not
-    configured. Do the same, but skip the whole file with a clear reason
-    instead of a traceback when netdevsim is not there either.
+    NetDrvEpEnv. Upstream falls back to a pair of netdevsim devices when
+    NETIF is not configured (environment or net.config) and fails with a
+    traceback when netdevsim is not there either: skip instead.
     """
-    if "NETIF" in os.environ:
-        return
-    conf = Path(src_path).parent / "net.config"
-    if conf.exists() and re.search(r"^\s*NETIF=", conf.read_text(), re.M):
-        return
-    if not _netdevsim_available():
-        skip_all("NETIF not set (environment or net.config) and netdevsim "
-                 "not available (CONFIG_NETDEVSIM); see README.rst")
+
+    def create_local(self):
+        if not os.path.isdir("/sys/bus/netdevsim") and \
+           cmd("modprobe -q netdevsim", fail=False).ret != 0:
+            raise KsftSkipEx("NETIF not set (environment or net.config) and "
+                             "netdevsim not available (CONFIG_NETDEVSIM); "
+                             "see README.rst")
+        super().create_local()
 
 
-def driver_of(ifname, host=None):
+def ep_env(src_path):
+    """TxtapEnv(src_path), or the whole file skipped with the reason."""
     try:
-        out = cmd(f"ethtool -i {ifname}", host=host).stdout
+        return TxtapEnv(src_path)
+    except KsftSkipEx as e:
+        skip_all(str(e))
+    return None
+
+
+# helper programs: built next to the tests by the Makefile (kernel tree),
+# else where the txtap tree builds them, else (programs only) in PATH
+HELPER_DIRS = {
+    "tap_count": "../../../net",
+    "bypass_tx": "../../../net",
+    "xdp_redirect.bpf.o": "../../../net",
+    "txgen": "../../../../xdp",
+}
+
+
+def helper(name):
+    """Path of a helper; missing fails the case, but txgen (txtap's own,
+    not in a kernel tree) skips it."""
+    for p in (TEST_DIR / name, TEST_DIR / HELPER_DIRS[name] / name):
+        if p.is_file():
+            return str(p.resolve())
+    found = shutil.which(name)
+    if found:
+        return found
+    if name == "txgen":
+        raise KsftSkipEx("txgen (txtap xdp/txgen) not found: make -C xdp, "
+                         "or put it in PATH")
+    raise KsftFailEx(f"{name} not built (make -C selftests/net)")
+
+
+def run(argv, timeout, host=None):
+    """
+    cmd(argv, fail=False) under timeout(1) where it runs: a command that
+    outlives timeout seconds is ended (locally or on the remote; cmd()'s
+    own timeout raises and leaves it running) and the case fails.
+    """
+    comm = ["timeout", "--kill-after=5", str(timeout), *argv]
+    res = cmd(shlex.join(comm) if host else comm, host=host, fail=False,
+              timeout=timeout + 15)
+    # timeout(1) exits 124 after its TERM; after the KILL it is killed
+    # too (it signals its process group): -9, 137 through a shell
+    if res.ret in (124, 137, -9):
+        raise KsftFailEx(f"{Path(argv[0]).name} did not finish in "
+                         f"{timeout}s")
+    return res
+
+
+def driver_of(ifname):
+    try:
+        out = ethtool(f"-i {ifname}").stdout
     except Exception:   # pylint: disable=broad-except
         return "unknown"
     m = re.search(r"^driver:\s*(\S+)", out, re.M)
     return m.group(1) if m else "unknown"
 
 
+def wait_carrier(ifname, deadline=30):
+    """Wait for the carrier, as NetDrvEpEnv does at the start: attaching
+    or detaching a native XDP program resets some drivers (igb: close and
+    open), and frames sent before the link is back up are dropped by
+    __dev_direct_xmit() (seen: the next case's 200 AF_XDP frames, 26 sent)."""
+    wait_file(f"/sys/class/net/{ifname}/carrier",
+              lambda x: x.strip() == "1", deadline=deadline)
+
+
+def rx_packets(ifname, host=None):
+    link = ip(f"-s link show dev {ifname}", json=True, host=host)[0]
+    return link["stats64"]["rx"]["packets"]
+
+
 ############################################################################
-# the hook
+# the hook: the sysctl, and pktgen's per-device flag TAP (class Pktgen)
+
+
+def _write(path, val):
+    with open(path, "w", encoding="ascii") as fp:
+        fp.write(str(val))
+
+
+def _read(path):
+    with open(path, encoding="ascii") as fp:
+        return fp.read()
 
 
 def hook_available():
     return os.path.exists(SYSCTL)
 
 
-def hook_missing():
-    """Skip, or fail under TXTAP_REQUIRE_HOOK=1, a case needing the hook."""
-    if env_bool("TXTAP_REQUIRE_HOOK"):
-        raise KsftFailEx(f"{NO_SERIES} (no {SYSCTL}); TXTAP_REQUIRE_HOOK=1")
-    raise KsftSkipEx(NO_SERIES)
+def _missing(cfg, why):
+    """Skip a case that needs what the kernel lacks, or fail it under
+    TXTAP_REQUIRE_HOOK=1 (the kit's kernel has the series and the RFC)."""
+    if setting_bool(cfg, "TXTAP_REQUIRE_HOOK"):
+        raise KsftFailEx(f"{why}; TXTAP_REQUIRE_HOOK=1")
+    raise KsftSkipEx(why)
 
 
-def _write(path, val):
-    with open(path, "w", encoding="ascii") as fp:
-        fp.write(str(val))
+def require_hook(cfg):
+    if not hook_available():
+        _missing(cfg, f"{NO_SERIES} (no {SYSCTL})")
 
 
 # the bits of patches/rfc-net-next: frames sent without an skb
@@ -158,44 +191,40 @@ HOOK_ALL = 0xf
 NO_RFC = "kernel without patches/rfc-net-next"
 
 
-def hook_mask_all():
-    """Every bit this kernel's sysctl accepts: 15 with the RFC series, 3
-    with the series alone (0 without the sysctl). Found by writing 15,
-    which a kernel without the RFC bits refuses (EINVAL); the old value
-    is put back."""
-    if not hook_available():
-        return 0
-    with open(SYSCTL, encoding="ascii") as fp:
-        old = fp.read().strip()
-    try:
-        _write(SYSCTL, HOOK_ALL)
-        return HOOK_ALL
-    except OSError:
-        return HOOK_ALL & ~(BIT_XSK_ZC | BIT_XDP_XMIT)
-    finally:
-        _write(SYSCTL, old)
+def hook_on(cfg):
+    """The sysctl's "hook on": every bit this kernel accepts, 15 with the
+    RFC series, 3 with the series alone; found once by writing 15, which
+    a kernel without the RFC bits refuses (EINVAL), and the old value is
+    put back (0 without the sysctl)."""
+    if not hasattr(cfg, "txtap_hook_on"):
+        cfg.txtap_hook_on = 0
+        if hook_available():
+            old = _read(SYSCTL).strip()
+            try:
+                _write(SYSCTL, HOOK_ALL)
+                cfg.txtap_hook_on = HOOK_ALL
+            except OSError:
+                cfg.txtap_hook_on = HOOK_ALL & ~(BIT_XSK_ZC | BIT_XDP_XMIT)
+            finally:
+                _write(SYSCTL, old)
+    return cfg.txtap_hook_on
 
 
-def require_bit(hook, bit):
+def require_bit(cfg, hook, bit):
     """A hook-on case that needs an RFC bit which hook lacks: skip, or
-    fail under TXTAP_REQUIRE_HOOK=1 (the kit's kernel carries the RFC)."""
-    if not hook or hook & bit:
-        return
-    why = (f"net.core.bypass_xmit_tap {hook:#x} has no bit {bit:#x}: "
-           f"{NO_RFC}, or TXTAP_HOOK_ON without it")
-    if env_bool("TXTAP_REQUIRE_HOOK"):
-        raise KsftFailEx(f"{why}; TXTAP_REQUIRE_HOOK=1")
-    raise KsftSkipEx(why)
+    fail under TXTAP_REQUIRE_HOOK=1."""
+    if hook and not hook & bit:
+        _missing(cfg, f"net.core.bypass_xmit_tap {hook:#x} has no bit "
+                 f"{bit:#x}: {NO_RFC}")
 
 
-def set_hook(val):
+def set_hook(cfg, val):
     """Set the sysctl; the old value is restored when the case ends."""
     if not hook_available():
         if val == 0:
             return
-        hook_missing()
-    with open(SYSCTL, encoding="ascii") as fp:
-        old = fp.read().strip()
+        require_hook(cfg)
+    old = _read(SYSCTL).strip()
     _write(SYSCTL, val)
     defer(_write, SYSCTL, old)
 
@@ -205,66 +234,77 @@ def set_hook(val):
 
 
 class Pktgen:
-    """One pktgen device on kpktgend_0, removed when the case ends."""
+    """
+    One pktgen device on a pktgen thread, removed when the case ends,
+    driven as samples/pktgen/functions.sh drives pktgen: pg_ctrl() writes
+    pgctrl, pg_thread() the thread's kpktgend_N, pg_set() the device; a
+    thread or device command whose Result line is not OK fails the case
+    (a write the kernel refuses raises its OSError).
+    """
 
-    def __init__(self, ifname):
+    def __init__(self, ifname, thread=0):
         if not os.path.isdir(PGDIR):
             cmd("modprobe -q pktgen", fail=False)
-        if not os.path.exists(f"{PGDIR}/kpktgend_0"):
+        self.thread = f"{PGDIR}/kpktgend_{thread}"
+        if not os.path.exists(self.thread):
             raise KsftSkipEx("pktgen not available (CONFIG_NET_PKTGEN)")
         self.ifname = ifname
         self.dev = f"{PGDIR}/{ifname}"
         # a removal requested before is carried out by the pktgen thread
         self.wait_gone()
-        _write(f"{PGDIR}/kpktgend_0", f"add_device {ifname}")
+        self.pg_thread(f"add_device {ifname}")
         defer(self.remove)
+
+    @staticmethod
+    def _proc_cmd(path, command):
+        """proc_cmd() of functions.sh: write, check the Result line."""
+        _write(path, command)
+        m = re.search(r"^Result: (.*)$", _read(path), re.M)
+        res = m.group(1) if m else ""
+        if not res.startswith("OK"):
+            raise KsftFailEx(f"pktgen '{command}' > {path}: {res}")
+
+    def pg_ctrl(self, command, timeout=10):
+        """Write pgctrl; "start" returns when every thread is done. Not
+        done in timeout seconds: pktgen is stopped and the case fails."""
+        ctrl = f"{PGDIR}/pgctrl"
+        try:
+            res = run(["sh", "-c", f"echo {command} > {ctrl}"], timeout)
+        except KsftFailEx:
+            _write(ctrl, "stop")
+            raise
+        if res.ret != 0:
+            raise KsftFailEx(f"pktgen '{command}' > {ctrl}: "
+                             f"{res.stderr.strip()}")
+
+    def pg_thread(self, command):
+        self._proc_cmd(self.thread, command)
+
+    def pg_set(self, *commands):
+        for c in commands:
+            self._proc_cmd(self.dev, c)
 
     def wait_gone(self, timeout=10):
         """Wait until the pktgen thread dropped the device."""
-        deadline = time.monotonic() + timeout
-        while os.path.exists(self.dev):
-            if time.monotonic() > deadline:
-                raise KsftFailEx(f"{self.dev} still there after "
-                                 f"{timeout}s")
-            time.sleep(0.02)
+        ksft_busy_wait(lambda: not os.path.exists(self.dev), sleep=0.02,
+                       deadline=timeout,
+                       comment=f"{self.dev} still there after {timeout}s")
 
     def remove(self):
-        _write(f"{PGDIR}/kpktgend_0", "rem_device_all")
+        self.pg_thread("rem_device_all")
         self.wait_gone()
 
-    def read(self):
-        with open(self.dev, encoding="ascii") as fp:
-            return fp.read()
-
-    def result(self):
-        m = re.search(r"^Result: (.*)$", self.read(), re.M)
-        return m.group(1) if m else ""
-
-    def set(self, *cmds):
-        for c in cmds:
-            _write(self.dev, c)
-            res = self.result()
-            if not res.startswith("OK"):
-                raise KsftFailEx(f"pktgen '{c}': {res}")
-
-    def setup(self, count, mode, dst_ip, dst_mac, size=60, clone_skb=0):
-        self.set(f"count {count}", f"pkt_size {size}", "delay 0",
-                 f"clone_skb {clone_skb}", f"dst {dst_ip}",
-                 f"dst_mac {dst_mac}", f"udp_dst_min {PORT}",
-                 f"udp_dst_max {PORT}", f"xmit_mode {mode}")
+    def pg_setup(self, dst_ip, dst_mac, count, mode, size=60, clone_skb=0):
+        """The marker stream, as pg_setup of tools/lib/pktgen.sh."""
+        self.pg_set(f"count {count}", f"pkt_size {size}", "delay 0",
+                    f"clone_skb {clone_skb}", f"dst {dst_ip}",
+                    f"dst_mac {dst_mac}", f"udp_dst_min {PORT}",
+                    f"udp_dst_max {PORT}", f"xmit_mode {mode}")
 
     def run(self, timeout):
-        """Run to completion; returns dict(sent, errors, usec, pps)."""
-        try:
-            # "start" returns when all pktgen threads are done
-            subprocess.run(["sh", "-c", f"echo start > {PGDIR}/pgctrl"],
-                           timeout=timeout, check=True)
-        except subprocess.TimeoutExpired as e:
-            _write(f"{PGDIR}/pgctrl", "stop")
-            raise KsftFailEx(f"pktgen did not finish in {timeout}s") from e
-        except subprocess.CalledProcessError as e:
-            raise KsftFailEx(f"pktgen start failed: {self.result()}") from e
-        text = self.read()
+        """pg_ctrl("start"); returns dict(sent, errors, usec, pps, tapped)."""
+        self.pg_ctrl("start", timeout)
+        text = _read(self.dev)
         res = {"sent": 0, "errors": 0, "usec": 0, "pps": 0}
         m = re.search(r"pkts-sofar: (\d+)\s+errors: (\d+)", text)
         if m:
@@ -282,7 +322,39 @@ class Pktgen:
 
 
 ############################################################################
-# counting taps
+# taps
+
+
+def wait_ready(proc, marker, stream="stdout"):
+    """
+    Wait until a bkg() process printed marker on stream: tap_count's
+    "ready" (on stdout, as ksft_ready() of net/lib/ksft.h says it outside
+    a kselftest run; it is read the same way from the remote), tcpdump's
+    "listening on". Returns what was read, None if the process ended or
+    did not say it in READY_TIMEOUT seconds.
+    """
+    fd = getattr(proc.proc, stream).fileno()
+    deadline = time.monotonic() + READY_TIMEOUT
+    got = b""
+    while marker not in got:
+        try:
+            data = fd_read_timeout(fd, max(deadline - time.monotonic(), 0.01))
+        except TimeoutError:
+            return None
+        if not data:
+            return None
+        got += data
+    return got
+
+
+def end_bkg(proc, terminate):
+    """Collect a bkg() process that may still run: signalled (SIGTERM
+    with terminate, else SIGKILL) if it does."""
+    if proc.ret is not None:
+        return
+    if proc.proc.poll() is None and not terminate:
+        proc.proc.kill()
+    proc.process(terminate=terminate, fail=False, timeout=10)
 
 
 class TapCounter:
@@ -297,12 +369,11 @@ class TapCounter:
     """
 
     def __init__(self, ifname, direction, expected, host=None,
-                 timeout_ms=None):
-        binary = tap_count_bin()
+                 timeout_ms=20000):
+        binary = helper("tap_count")
         if host:
             binary = host.deploy(binary)
-        self.timeout_ms = timeout_ms or env_int("TXTAP_COUNT_TIMEOUT_MS",
-                                                20000)
+        self.timeout_ms = timeout_ms
         self.expected = expected
         self.what = f"{ifname} {direction}{' (remote)' if host else ''}"
         comm = (f"{shlex.quote(binary)} -i {ifname} -p {PORT} -d {direction}"
@@ -313,20 +384,11 @@ class TapCounter:
             comm = f"echo pid $$ && exec {comm}"
         self.proc = bkg(comm, host=host, fail=False, exit_wait=True)
         defer(self.stop)
-        self.early = b""
-        deadline = time.monotonic() + env_int("TXTAP_READY_TIMEOUT", 10)
-        while b"ready\n" not in self.early:
-            left = deadline - time.monotonic()
-            try:
-                data = fd_read_timeout(self.proc.proc.stdout.fileno(),
-                                       max(left, 0.01))
-            except TimeoutError:
-                data = None
-            if not data:
-                self.stop()
-                raise KsftFailEx(f"tap_count on {self.what} did not get "
-                                 f"ready: {self.proc.stderr or ''}".strip())
-            self.early += data
+        self.early = wait_ready(self.proc, b"ready\n")
+        if self.early is None:
+            self.stop()
+            raise KsftFailEx(f"tap_count on {self.what} did not get ready: "
+                             f"{self.proc.stderr.strip()}")
         if host:
             m = re.match(rb"pid (\d+)\n", self.early)
             self.pid = int(m.group(1)) if m else None
@@ -342,9 +404,7 @@ class TapCounter:
     def stop(self):
         if self.proc.proc.poll() is None:
             self._end_remote("KILL")
-            self.proc.proc.kill()
-        if self.proc.ret is None:
-            self.proc.process(terminate=False, fail=False, timeout=10)
+        end_bkg(self.proc, terminate=False)
 
     def collect(self, allow_drops=False):
         """Number of frames counted. A capture that dropped frames fails
@@ -454,29 +514,14 @@ class Tcpdump:
         comm = (f"tcpdump -i {ifname} -n -U --immediate-mode -s 256 "
                 f"-B 8192 -Z root -w {pcap} udp dst port {PORT}")
         self.proc = bkg(comm, fail=False)
-        defer(self.stop)
+        defer(end_bkg, self.proc, False)
         # "listening on IF" is printed once the capture is active
-        err = b""
-        deadline = time.monotonic() + env_int("TXTAP_READY_TIMEOUT", 10)
-        while b"listening on" not in err:
-            left = deadline - time.monotonic()
-            try:
-                data = fd_read_timeout(self.proc.proc.stderr.fileno(),
-                                       max(left, 0.01))
-            except TimeoutError:
-                data = None
-            if not data:
-                self.stop()
-                raise KsftFailEx(f"tcpdump did not start: {err.decode()}"
-                                 f"{self.proc.stderr or ''}")
-            err += data
+        err = wait_ready(self.proc, b"listening on", "stderr")
+        if err is None:
+            end_bkg(self.proc, terminate=False)
+            raise KsftFailEx(f"tcpdump did not start: "
+                             f"{self.proc.stderr.strip()}")
         self.early_err = err.decode()
-
-    def stop(self):
-        if self.proc.proc.poll() is None:
-            self.proc.proc.kill()
-        if self.proc.ret is None:
-            self.proc.process(terminate=False, fail=False, timeout=10)
 
     def collect(self):
         """(captured, dropped by kernel) as tcpdump reports them on exit."""
@@ -502,15 +547,9 @@ def dst_ip(cfg):
     return cfg.remote_addr_v["4"] or "198.18.0.2"
 
 
-def rx_packets(ifname, host=None):
-    return int(cmd(f"cat /sys/class/net/{ifname}/statistics/rx_packets",
-                   host=host).stdout)
-
-
 def xdp_features(ifindex):
     """XDP feature flags of a device from the netdev netlink family, or None."""
     try:
-        from lib.py import NetdevFamily   # pylint: disable=import-outside-toplevel
         dev = NetdevFamily().dev_get({"ifindex": ifindex})
         return set(dev.get("xdp-features", []))
     except Exception:   # pylint: disable=broad-except
@@ -536,9 +575,7 @@ def txgen(cfg, mode, count, size=60, timeout=60, extra=()):
     (extra: more txgen options). Returns the JSON summary. Zero-copy
     refused by the driver -> SKIP.
     """
-    import json     # pylint: disable=import-outside-toplevel
-
-    binary = txgen_bin()
+    binary = helper("txgen")
     if mode == "zc":
         reason = zc_refusal_reason(cfg)
         if reason:
@@ -551,9 +588,9 @@ def txgen(cfg, mode, count, size=60, timeout=60, extra=()):
     # a zero-copy txgen attaches and detaches an XDP program of its own
     # where the driver needs one, which resets some drivers (igb)
     wait_carrier(cfg.ifname)
-    if res.returncode != 0:
+    if res.ret != 0:
         err = res.stderr.strip().splitlines()
-        last = err[-1] if err else f"exit {res.returncode}"
+        last = err[-1] if err else f"exit {res.ret}"
         if mode == "zc" and "zero-copy refused" in res.stderr:
             raise KsftSkipEx(f"{driver_of(cfg.ifname)}: {last}")
         raise KsftFailEx(f"txgen -m {mode}: {last}")
@@ -573,28 +610,18 @@ def bypass_tx(cfg, mode, count, timeout=60, remote=False, ifname=None):
     xsk-copy) from NETIF (or ifname) to the remote interface, or with
     remote from the remote interface to NETIF."""
     if remote:
-        argv = [cfg.remote.deploy(bypass_tx_bin()), "-i", cfg.remote_ifname,
-                "-D", cfg.dev["address"]]
+        argv = [cfg.remote.deploy(helper("bypass_tx")), "-i",
+                cfg.remote_ifname, "-D", cfg.dev["address"]]
     else:
-        argv = [bypass_tx_bin(), "-i", ifname or cfg.ifname,
+        argv = [helper("bypass_tx"), "-i", ifname or cfg.ifname,
                 "-D", cfg.remote_dev["address"]]
     argv += ["-m", mode, "-n", str(count), "-p", str(PORT)]
     what = f"bypass_tx -m {mode}{' (remote)' if remote else ''}"
-    if remote:
-        proc = bkg(shlex.join(argv), host=cfg.remote, exit_wait=True)
-        try:
-            proc.process(terminate=False, fail=False, timeout=timeout)
-        except subprocess.TimeoutExpired as e:
-            proc.proc.kill()
-            raise KsftFailEx(f"{what} did not finish in {timeout}s") from e
-        rc, err = proc.ret, proc.stderr
-    else:
-        res = run(argv, timeout)
-        rc, err = res.returncode, res.stderr
-    if rc == 4:
-        raise KsftSkipEx(f"{what}: {err.strip()}")
-    if rc != 0:
-        raise KsftFailEx(f"{what}: exit {rc}: {err.strip()}")
+    res = run(argv, timeout, host=cfg.remote if remote else None)
+    if res.ret == 4:
+        raise KsftSkipEx(f"{what}: {res.stderr.strip()}")
+    if res.ret != 0:
+        raise KsftFailEx(f"{what}: exit {res.ret}: {res.stderr.strip()}")
     return count
 
 
@@ -631,24 +658,14 @@ def xdp_tx_attach(cfg, mode):
     wait_carrier(cfg.ifname)
 
 
-def wait_carrier(ifname, deadline=30):
-    """Wait for the carrier, as NetDrvEpEnv does at the start: attaching
-    or detaching a native XDP program resets some drivers (igb: close and
-    open), and frames sent before the link is back up are dropped by
-    __dev_direct_xmit() (seen: the next case's 200 AF_XDP frames, 26 sent)."""
-    wait_file(f"/sys/class/net/{ifname}/carrier",
-              lambda x: x.strip() == "1", deadline=deadline)
-
-
 def xdp_detach(ifname, mode):
-    cmd(f"ip link set dev {ifname} {mode} off")
+    ip(f"link set dev {ifname} {mode} off")
     wait_carrier(ifname)
 
 
 # native XDP_REDIRECT into NETIF: the series selftest's xdp_redirect.bpf.o
 # redirects everything through its devmap redirect_dev (entry 0)
 
-XDP_REDIRECT = "xdp_redirect.bpf.o"
 REDIRECT_VETH = ("txtap-rd0", "txtap-rd1")
 
 
@@ -660,16 +677,13 @@ def xdp_redirect_into(cfg):
     the end to send into. NETIF needs a native XDP program of its own for
     ndo_xdp_xmit() on most drivers (igb, virtio_net): attach one first.
     """
-    obj = Path(os.environ.get("TXTAP_XDP_REDIRECT") or
-               TEST_DIR / "../../../net" / XDP_REDIRECT)
-    if not obj.is_file():
-        raise KsftFailEx(f"{XDP_REDIRECT} not built (make -C net)")
+    obj = helper("xdp_redirect.bpf.o")
     tx, rx = REDIRECT_VETH
-    cmd(f"ip link add {tx} type veth peer name {rx}")
-    defer(cmd, f"ip link del {tx}")
-    cmd(f"ip link set dev {tx} up")
-    cmd(f"ip link set dev {rx} up")
-    cmd(f"ip link set dev {rx} xdpdrv obj {obj} sec xdp")
+    ip(f"link add {tx} type veth peer name {rx}")
+    defer(ip, f"link del {tx}")
+    ip(f"link set dev {tx} up")
+    ip(f"link set dev {rx} up")
+    ip(f"link set dev {rx} xdpdrv obj {obj} sec xdp")
     value = " ".join(str(b) for b in cfg.ifindex.to_bytes(4, "little"))
     cmd(f"bpftool map update name redirect_dev key 0 0 0 0 value {value}")
     return tx

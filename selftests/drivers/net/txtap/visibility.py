@@ -36,58 +36,55 @@ with xdp_bounce.bpf.o; native XDP_TX skips on drivers without native XDP
 (e1000, e1000e). A cooked tap (SOCK_DGRAM, as tcpdump -i any)
 must see every visible path's frames as ETH_P_IP with the right addresses.
 
-Environment (besides NETIF, LOCAL_V4, REMOTE_V4, REMOTE_TYPE, REMOTE_ARGS,
-see tools/testing/selftests/drivers/net/README.rst):
-  TXTAP_NPKTS=N          frames per case (default 200)
-  TXTAP_HOOK_ON=MASK     sysctl value for "hook on" (default: every bit
-                         the kernel accepts, 15 with the RFC, else 3);
-                         pktgen's "hook on" is its flag TAP
+Case names are stable: the counts go into the "#" lines. Settings
+(README.rst), from the environment or net.config: NETIF, LOCAL_V4,
+REMOTE_V4, REMOTE_TYPE, REMOTE_ARGS as for every driver test (see
+tools/testing/selftests/drivers/net/README.rst), and
   TXTAP_REQUIRE_HOOK=1   fail instead of skip the hook-on cases on a kernel
-                         without net.core.bypass_xmit_tap
-  KSFT_LIB=DIR           tools/testing/selftests of a kernel tree, when
-                         running outside of it
+                         without net.core.bypass_xmit_tap (or its RFC bits)
+  KSFT_LIB=DIR           (environment) tools/testing/selftests of a kernel
+                         tree, when running outside of it
+"Hook on" is every bit the sysctl accepts (15 with the RFC, else 3); for
+pktgen it is its flag TAP.
 """
 
-import tempfile
-
-from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_pr
-from lib.py import NetDrvEpEnv
 import errno
 import re
+import tempfile
 
+from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_pr, ksft_variants
+from lib.py import KsftNamedVariant, KsftSkipEx, cmd, defer
 from txtap_lib import HoldingTap, KernelLog, TapCounter, Tcpdump, Pktgen
-from txtap_lib import bypass_tx, driver_of, dst_ip, env_int, require_netif
-from txtap_lib import PORT, set_hook, xdp_tx_attach
-from txtap_lib import txgen, zc_refusal_reason
-from txtap_lib import BIT_XDP_XMIT, BIT_XSK_ZC, hook_mask_all, require_bit
-from txtap_lib import xdp_redirect_into
-from lib.py import KsftSkipEx, cmd, defer
+from txtap_lib import BIT_XDP_XMIT, BIT_XSK_ZC, PORT
+from txtap_lib import bypass_tx, driver_of, dst_ip, ep_env, hook_on
+from txtap_lib import require_bit, set_hook, txgen, xdp_redirect_into
+from txtap_lib import xdp_tx_attach, zc_refusal_reason
 
-NPKTS = env_int("TXTAP_NPKTS", 200)
-# every bit the kernel accepts: 15 with patches/rfc-net-next, else 3
-HOOK_ON = env_int("TXTAP_HOOK_ON", 0) or hook_mask_all()
-SEND_TIMEOUT = env_int("TXTAP_SEND_TIMEOUT", 60)
-NETIF_RX_DELAY_NS = env_int("TXTAP_NETIF_RX_DELAY_NS", 100000)
+# frames per case
+NPKTS = 200
+SEND_TIMEOUT = 60
+# pktgen netif_receive's delay between frames
+NETIF_RX_DELAY_NS = 100000
 
 
 ############################################################################
-# senders: prepare(cfg, n) does the setup and returns go(), which sends and
-# returns the number of frames sent
+# senders: prepare(cfg, n, hook) does the setup and returns go(), which
+# sends and returns the number of frames sent
 
 
 def pktgen(mode):
     def prepare(cfg, n, hook):
         pg = Pktgen(cfg.ifname)
         # netif_receive injects into NETIF's own receive path
-        pg.setup(n, mode, dst_ip(cfg), cfg.remote_dev["address"])
+        pg.pg_setup(dst_ip(cfg), cfg.remote_dev["address"], n, mode)
         if hook:
             # pktgen has no sysctl bit: its per-device flag is the hook
-            pg.set("flag TAP")
+            pg.pg_set("flag TAP")
         if mode == "netif_receive":
             # Pace it: a run that ends within one clock reading (seen
             # under QEMU TCG: started == stopped) makes pktgen's
             # show_results() divide by a zero elapsed time and oops.
-            pg.set(f"delay {NETIF_RX_DELAY_NS}")
+            pg.pg_set(f"delay {NETIF_RX_DELAY_NS}")
         return lambda: pg.run(SEND_TIMEOUT)["sent"]
     return prepare
 
@@ -111,14 +108,14 @@ def xsk_zc(cfg, n, hook):
     reason = zc_refusal_reason(cfg)
     if reason:
         raise KsftSkipEx(reason)
-    require_bit(hook, BIT_XSK_ZC)
+    require_bit(cfg, hook, BIT_XSK_ZC)
     return lambda: txgen(cfg, "zc", n, timeout=SEND_TIMEOUT)["completed"]
 
 
 def xdp_redirect(cfg, n, hook):
     """Frames sent into a local veth pair are redirected by a native XDP
     program on its far end into NETIF (ndo_xdp_xmit(), no skb)."""
-    require_bit(hook, BIT_XDP_XMIT)
+    require_bit(cfg, hook, BIT_XDP_XMIT)
     # the drivers take ndo_xdp_xmit() frames only with a program of their
     # own; no native XDP (e1000, e1000e) -> SKIP
     xdp_tx_attach(cfg, "xdpdrv")
@@ -129,15 +126,17 @@ def xdp_redirect(cfg, n, hook):
 ############################################################################
 
 
-def check_cell(cfg, hook, prepare, out, remote, incoming=None, tcpdump=False):
+def check_cell(cfg, on, prepare, out, remote, incoming=None, tcpdump=False):
     """
-    Send NPKTS frames; out/remote/incoming are the expected counts as
-    fractions of N (1 or 0): outgoing on NETIF, incoming on the remote
-    interface, incoming on NETIF (None: not counted).
+    Send NPKTS frames with the hook off or on; out/remote/incoming are the
+    expected counts as fractions of N (1 or 0): outgoing on NETIF,
+    incoming on the remote interface, incoming on NETIF (None: not
+    counted).
     """
     n = NPKTS
     out, remote = out * n, remote * n
-    set_hook(hook)
+    hook = hook_on(cfg) if on else 0
+    set_hook(cfg, hook)
     klog = KernelLog()
     go = prepare(cfg, n, hook)
 
@@ -202,6 +201,32 @@ CELLS = [
 ]
 
 
+def _capture_variants():
+    for name, prepare, off, on in CELLS:
+        yield KsftNamedVariant(f"{name}_hook_off", prepare, False, off)
+        yield KsftNamedVariant(f"{name}_hook_on", prepare, True, on)
+
+
+@ksft_variants(_capture_variants())
+def test_capture(cfg, prepare, on, expected):
+    """Frames captured outgoing by a counting tap (tap_count)."""
+    check_cell(cfg, on, prepare, *expected)
+
+
+@ksft_variants([
+    # the question that started it all: does tcpdump see pktgen?
+    KsftNamedVariant("pktgen_start_xmit_hook_off", pktgen("start_xmit"),
+                     False, (0, 1, None)),
+    KsftNamedVariant("pktgen_start_xmit_hook_on", pktgen("start_xmit"),
+                     True, (1, 1, None)),
+    # and zero-copy AF_XDP, with the RFC
+    KsftNamedVariant("af_xdp_zerocopy_hook_on", xsk_zc, True, (1, 1, None)),
+])
+def test_tcpdump(cfg, prepare, on, expected):
+    """Frames tcpdump captured on NETIF."""
+    check_cell(cfg, on, prepare, *expected, tcpdump=True)
+
+
 ############################################################################
 # a tap that holds its clones, short frames: the driver pads (e1000,
 # e1000e, igb) and so has to expand the head of an skb that pktgen shares
@@ -215,21 +240,39 @@ SHORT_PKT_SIZE = 42     # 58 byte frames with pktgen's header, padded to 60
 PADS_SHORT_FRAMES = ("e1000",)
 
 
-def check_holding_tap(cfg, mode, hook, extra, tapped, pad_only=False):
+# name, xmit_mode, sysctl on, extra pktgen commands, tapped, only where the
+# driver pads (the others count the same on every NIC)
+HOLDING = [
+    ("start_xmit_hook_off", "start_xmit", False, [], False, True),
+    ("start_xmit_flag_tap", "start_xmit", False, ["flag TAP"], True, False),
+    ("start_xmit_sysctl_only", "start_xmit", True, [], False, True),
+    ("start_xmit_burst", "start_xmit", False, ["flag TAP", "burst 4"], True,
+     True),
+    ("start_xmit_clone_skb", "start_xmit", False,
+     ["flag TAP", "clone_skb 8"], True, True),
+    ("queue_xmit", "queue_xmit", False, [], True, False),
+    ("queue_xmit_clone_skb", "queue_xmit", False, ["clone_skb 8"], True,
+     True),
+]
+
+
+@ksft_variants([KsftNamedVariant(*h) for h in HOLDING])
+def test_holding_tap_short(cfg, mode, on, extra, tapped, pad_only):
+    """Short frames with a tap that holds its clones."""
     n = NPKTS
     drv = driver_of(cfg.ifname)
     if pad_only and drv not in PADS_SHORT_FRAMES:
         raise KsftSkipEx(f"{drv} does not pad {SHORT_PKT_SIZE + 16} byte "
                          "frames in software, nothing expands the head here "
                          f"(runs on {', '.join(PADS_SHORT_FRAMES)})")
-    set_hook(hook)
+    set_hook(cfg, hook_on(cfg) if on else 0)
     klog = KernelLog()
     pg = Pktgen(cfg.ifname)
-    pg.setup(n, mode, dst_ip(cfg), cfg.remote_dev["address"],
-             size=SHORT_PKT_SIZE)
+    pg.pg_setup(dst_ip(cfg), cfg.remote_dev["address"], n, mode,
+                size=SHORT_PKT_SIZE)
     for c in extra:
         try:
-            pg.set(c)
+            pg.pg_set(c)
         except OSError as e:
             if e.errno == errno.EOPNOTSUPP:
                 raise KsftSkipEx(f"{cfg.ifname} refuses '{c}' in {mode} "
@@ -251,21 +294,6 @@ def check_holding_tap(cfg, mode, hook, extra, tapped, pad_only=False):
     ksft_eq(klog.complaints(), [], "kernel log complaints")
 
 
-# name, xmit_mode, hook, extra pktgen commands, tapped, only where the
-# driver pads (the others count the same on every NIC)
-HOLDING = [
-    ("start_xmit_hook_off", "start_xmit", 0, [], False, True),
-    ("start_xmit_flag_tap", "start_xmit", 0, ["flag TAP"], True, False),
-    ("start_xmit_sysctl_only", "start_xmit", HOOK_ON, [], False, True),
-    ("start_xmit_burst", "start_xmit", 0, ["flag TAP", "burst 4"], True,
-     True),
-    ("start_xmit_clone_skb", "start_xmit", 0, ["flag TAP", "clone_skb 8"],
-     True, True),
-    ("queue_xmit", "queue_xmit", 0, [], True, False),
-    ("queue_xmit_clone_skb", "queue_xmit", 0, ["clone_skb 8"], True, True),
-]
-
-
 # A holding tap keeps its frames past the transmit completion, after which
 # AF_XDP reuses the umem frame for a later packet. The frames it holds must
 # be the ones that were sent, not what the umem holds now: on devices with
@@ -285,7 +313,7 @@ def test_holding_tap_xsk_copy_contents(cfg):
         raise KsftSkipEx(f"{drv}: AF_XDP copy-mode skbs are linear on this "
                          "device (IFF_TX_SKB_NO_LINEAR with scatter-gather "
                          "is virtio-net's with checksum offload)")
-    set_hook(HOOK_ON)
+    set_hook(cfg, hook_on(cfg))
     klog = KernelLog()
     hold = HoldingTap(cfg.ifname)
     peer = TapCounter(cfg.remote_ifname, "in", n, host=cfg.remote)
@@ -302,13 +330,6 @@ def test_holding_tap_xsk_copy_contents(cfg):
             "frame (the tap read reused umem pages)")
     ksft_eq(received, n, f"frames received by the remote {cfg.remote_ifname}")
     ksft_eq(klog.complaints(), [], "kernel log complaints")
-
-
-def make_holding_case(name, mode, hook, extra, tapped, pad_only):
-    def case(cfg):
-        check_holding_tap(cfg, mode, hook, extra, tapped, pad_only)
-    case.__name__ = f"test_holding_tap_short_{name}"
-    return case
 
 
 ############################################################################
@@ -333,11 +354,28 @@ def bounced_addrs(_cfg):
     return BYPASS_TX_DST, BYPASS_TX_SRC
 
 
-def check_cooked(cfg, prepare, addrs):
+# name, sender (its hook on: the sysctl, and pktgen's flag TAP), addresses
+COOKED = [
+    ("pktgen_start_xmit_flag_tap", pktgen("start_xmit"), pktgen_addrs),
+    ("pktgen_queue_xmit", pktgen("queue_xmit"), pktgen_addrs),
+    ("packet", packet("packet"), bypass_tx_addrs),
+    ("packet_bypass", packet("packet-bypass"), bypass_tx_addrs),
+    ("xsk_copy", packet("xsk-copy"), bypass_tx_addrs),
+    ("generic_xdp_tx", xdp_tx("xdpgeneric"), bounced_addrs),
+    ("xsk_zerocopy", xsk_zc, pktgen_addrs),
+    ("native_xdp_redirect", xdp_redirect, bypass_tx_addrs),
+]
+
+
+@ksft_variants([KsftNamedVariant(f"{name}_hook_on", prepare, addrs)
+                for name, prepare, addrs in COOKED])
+def test_cooked_tap(cfg, prepare, addrs):
+    """A cooked tap (SOCK_DGRAM) sees IPv4 frames with their addresses."""
     n = NPKTS
-    set_hook(HOOK_ON)
+    hook = hook_on(cfg)
+    set_hook(cfg, hook)
     klog = KernelLog()
-    go = prepare(cfg, n, HOOK_ON)
+    go = prepare(cfg, n, hook)
     src, dst = addrs(cfg)
     cooked = HoldingTap(cfg.ifname, cooked=True)
     peer = TapCounter(cfg.remote_ifname, "in", n, host=cfg.remote)
@@ -353,19 +391,6 @@ def check_cooked(cfg, prepare, addrs):
     ksft_eq(klog.complaints(), [], "kernel log complaints")
 
 
-# name, sender (its hook on: the sysctl, and pktgen's flag TAP), addresses
-COOKED = [
-    ("pktgen_start_xmit_flag_tap", pktgen("start_xmit"), pktgen_addrs),
-    ("pktgen_queue_xmit", pktgen("queue_xmit"), pktgen_addrs),
-    ("packet", packet("packet"), bypass_tx_addrs),
-    ("packet_bypass", packet("packet-bypass"), bypass_tx_addrs),
-    ("xsk_copy", packet("xsk-copy"), bypass_tx_addrs),
-    ("generic_xdp_tx", xdp_tx("xdpgeneric"), bounced_addrs),
-    ("xsk_zerocopy", xsk_zc, pktgen_addrs),
-    ("native_xdp_redirect", xdp_redirect, bypass_tx_addrs),
-]
-
-
 # tcpdump -i any -e itself: the frames must be shown as outgoing IPv4/UDP
 # with the right addresses (on the kernel without the xsk header fix they
 # were "ethertype Unknown (0x0000)" and did not even match the filter)
@@ -375,10 +400,12 @@ TCPDUMP_ANY_LINE = re.compile(
     rf"\.{PORT}: UDP")
 
 
-def check_tcpdump_any(cfg, mode):
+@ksft_variants([KsftNamedVariant("xsk_copy_hook_on", "xsk-copy")])
+def test_tcpdump_any(cfg, mode):
+    """tcpdump -i any -e shows the frames as outgoing IPv4/UDP."""
     n = NPKTS
     cfg.require_cmd("tcpdump")
-    set_hook(HOOK_ON)
+    set_hook(cfg, hook_on(cfg))
     klog = KernelLog()
     tmpd = tempfile.TemporaryDirectory(prefix="txtap-")
     defer(tmpd.cleanup)
@@ -400,51 +427,11 @@ def check_tcpdump_any(cfg, mode):
     ksft_eq(klog.complaints(), [], "kernel log complaints")
 
 
-def make_tcpdump_any_case(mode):
-    def case(cfg):
-        check_tcpdump_any(cfg, mode)
-    case.__name__ = f"test_tcpdump_any_{mode.replace('-', '_')}_hook_on"
-    return case
-
-
-def make_cooked_case(name, prepare, addrs):
-    def case(cfg):
-        check_cooked(cfg, prepare, addrs)
-    case.__name__ = f"test_cooked_tap_{name}_hook_on"
-    return case
-
-
-def make_case(name, hook, prepare, exp, tcpdump=False):
-    def case(cfg):
-        check_cell(cfg, hook, prepare, *exp, tcpdump=tcpdump)
-    case.__name__ = name
-    return case
-
-
-def cases():
-    ret = []
-    for name, prepare, off, on in CELLS:
-        ret.append(make_case(f"test_{name}_hook_off", 0, prepare, off))
-        ret.append(make_case(f"test_{name}_hook_on", HOOK_ON, prepare, on))
-    # the question that started it all: does tcpdump see pktgen?
-    ret.append(make_case("test_tcpdump_pktgen_start_xmit_hook_off", 0,
-                         pktgen("start_xmit"), (0, 1, None), tcpdump=True))
-    ret.append(make_case("test_tcpdump_pktgen_start_xmit_hook_on", HOOK_ON,
-                         pktgen("start_xmit"), (1, 1, None), tcpdump=True))
-    # and zero-copy AF_XDP, with the RFC
-    ret.append(make_case("test_tcpdump_af_xdp_zerocopy_hook_on", HOOK_ON,
-                         xsk_zc, (1, 1, None), tcpdump=True))
-    ret += [make_holding_case(*h) for h in HOLDING]
-    ret.append(test_holding_tap_xsk_copy_contents)
-    ret += [make_cooked_case(*c) for c in COOKED]
-    ret.append(make_tcpdump_any_case("xsk-copy"))
-    return ret
-
-
 def main() -> None:
-    require_netif(__file__)
-    with NetDrvEpEnv(__file__) as cfg:
-        ksft_run(cases(), args=(cfg, ))
+    with ep_env(__file__) as cfg:
+        ksft_run([test_capture, test_tcpdump, test_holding_tap_short,
+                  test_holding_tap_xsk_copy_contents, test_cooked_tap,
+                  test_tcpdump_any], args=(cfg, ))
     ksft_exit()
 
 
