@@ -195,7 +195,9 @@ def hook_on(cfg):
     """The sysctl's "hook on": every bit this kernel accepts, 15 with the
     RFC series, 3 with the series alone; found once by writing 15, which
     a kernel without the RFC bits refuses (EINVAL), and the old value is
-    put back (0 without the sysctl)."""
+    put back. Without the sysctl the case skips (fails under
+    TXTAP_REQUIRE_HOOK=1): a hook-on case cannot run with the hook off."""
+    require_hook(cfg)
     if not hasattr(cfg, "txtap_hook_on"):
         cfg.txtap_hook_on = 0
         if hook_available():
