@@ -180,7 +180,8 @@ void rx_streams_add(struct rx_streams *t, uint32_t stream, uint32_t seq,
 		e = ++t->n;
 		t->slot[stream] = (uint8_t)e;
 		t->id[e - 1] = (uint16_t)stream;
-		rx_seq_init(&t->s[e - 1]);
+		/* rx_seq_init() but the window: the first frame clears it. */
+		memset(&t->s[e - 1], 0, offsetof(struct rx_seq, window));
 	}
 	rx_seq_add(&t->s[e - 1], seq, tx_us);
 	return;
