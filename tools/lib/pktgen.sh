@@ -17,7 +17,7 @@ PG_DIR=/proc/net/pktgen
 pg_write() {
 	local file=$PG_DIR/$1
 	shift
-	if ! echo "$*" > "$file" 2>/dev/null; then
+	if ! { echo "$*" > "$file"; } 2>/dev/null; then
 		echo "pktgen: '$*' rejected by $file" >&2
 		return 1
 	fi
@@ -70,7 +70,7 @@ pg_run() { pg_ctrl start; }
 
 # pg_clear: remove every device from thread 0, quietly (cleanup)
 pg_clear() {
-	echo rem_device_all > $PG_DIR/kpktgend_0 2>/dev/null
+	{ echo rem_device_all > $PG_DIR/kpktgend_0; } 2>/dev/null
 	return 0
 }
 
