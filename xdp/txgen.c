@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* txgen: txtap AF_XDP sender. */
 #include <arpa/inet.h>
 #include <errno.h>

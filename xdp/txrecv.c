@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * txrecv: the receiver for txgen and pktgen traffic. Reads every frame of an
  * interface through an AF_PACKET TPACKET_V3 ring (any device, any driver),

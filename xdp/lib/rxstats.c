@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* Receive accounting of pktgen-format frames: header lookup, sequence
  * accounting, latency histogram (see rxstats.h). */
 #include <stddef.h>

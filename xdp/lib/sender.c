@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /* The per-queue transmit loop: batch reserve/patch/submit, reclaim, kick. */
 #include <errno.h>
 #include <sched.h>

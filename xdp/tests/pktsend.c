@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: GPL-2.0
 /*
  * pktsend: baseline sender for benchmarks, a plain AF_PACKET socket and a
  * sendmmsg() loop sending the same frames txgen sends by default.
