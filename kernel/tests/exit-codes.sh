@@ -55,7 +55,7 @@ refused tools/kselftest
 refused tools/kselftest -- --bogus
 refused tools/tap-race RACE_SECONDS=x
 # guest and helper sides: their input is checked before the guest is used
-refused selftests/run-guest -- rtl9999
+refused selftests/run-vm-guest -- rtl9999
 refused tools/bench-guest
 refused tools/lib/qemu-icount TXTAP_ICOUNT_QEMU= -- -version
 refused tools/tap-race-guest RACE_SECONDS=x
