@@ -105,7 +105,8 @@ void rx_streams_sum(const struct rx_streams *t, struct rx_seq_sum *sum);
 #define LAT_LINEAR	128u
 #define LAT_SUB		64u
 #define LAT_MAX_LOG2	40u
-#define LAT_BUCKETS	(LAT_LINEAR + (LAT_MAX_LOG2 - 7) * LAT_SUB)
+/* the finite buckets, then one open bucket for 2^40 us and later */
+#define LAT_BUCKETS	(LAT_LINEAR + (LAT_MAX_LOG2 - 7) * LAT_SUB + 1)
 
 struct lat_hist {
 	uint64_t n;

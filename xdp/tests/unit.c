@@ -2151,6 +2151,16 @@ static void t_lat_hist_percentiles(struct tctx *t)
 	lat_hist_add(&h, 2000000000000000000);
 	CHECK(t, lat_hist_percentile(&h, 50) == 6000);
 	CHECK(t, lat_hist_percentile(&h, 99) == 2000000000000000000);
+	/* The top finite bucket, just below 2^40 us, is not the open one:
+	 * they shared an index (fuzz: rxstats, CI 2026-12-02).
+	 */
+	CHECK(t, lat_bucket(((int64_t)1 << LAT_MAX_LOG2) * 1000 - 1) != LAT_BUCKETS - 1);
+	lat_hist_init(&h);
+	lat_hist_add(&h, 1099505969152000);	/* 2^40 us - 5.66 s */
+	lat_hist_add(&h, 2449108252672000);
+	CHECK(t, lat_hist_percentile(&h, 50) < 2449108252672000);
+	CHECK(t, lat_hist_percentile(&h, 50) - 1099505969152000 <=
+		 1099505969152000 / 64 + 1000);
 }
 
 int main(void)
