@@ -30,3 +30,6 @@ die() { echo "$PROG: error: $*" >&2; exit 1; }
 bad_input() { echo "$PROG: error: $*" >&2; exit 2; }
 # warn WHY...: a problem the script goes on with
 warn() { echo "$PROG: warning: $*" >&2; }
+# usage_from_header: a script's --help, its header comment from the line
+# after the SPDX tag and the blank '#' to its first 'set' line
+usage_from_header() { sed -n '4,/^set /p' "$0" | sed -e '/^set /d' -e 's/^# \{0,1\}//'; }
