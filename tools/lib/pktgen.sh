@@ -69,10 +69,7 @@ pg_setup() {
 pg_run() { pg_ctrl start; }
 
 # pg_clear: remove every device from thread 0, quietly (cleanup)
-pg_clear() {
-	{ echo rem_device_all > $PG_DIR/kpktgend_0; } 2>/dev/null
-	return 0
-}
+pg_clear() { pg_thread 0 rem_device_all 2>/dev/null || :; }
 
 # pg_field DEV NAME: a number from the device's /proc file ("sofar",
 # "errors", "tapped", "pps", "usec": the run's time of "Result: OK: N(...").
