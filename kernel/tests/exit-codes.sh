@@ -50,6 +50,7 @@ refused tools/callgraph CG_KERNEL="$none"
 refused tools/check SUITES=bogus
 refused tools/cost COST_NIC=bogus
 refused tools/cost COST_PKTS=x
+refused tools/cost KCONFIG=debug
 refused tools/cost-o2
 refused tools/kselftest
 refused tools/kselftest -- --bogus
