@@ -30,7 +30,7 @@ enum {
 	OPT_SRC_MAC, OPT_DST_MAC, OPT_SRC_IP, OPT_DST_IP, OPT_SRC_PORT,
 	OPT_DST_PORT, OPT_RANDOM, OPT_BATCH, OPT_RING_SIZE, OPT_FRAME_SIZE,
 	OPT_NO_NEED_WAKEUP, OPT_BUSY_POLL, OPT_SHARED_UMEM, OPT_JSON, OPT_PCAP,
-	OPT_PCAP_SAMPLE, OPT_CPU, OPT_VERBOSE, OPT_NUM
+	OPT_PCAP_SAMPLE, OPT_CPU, OPT_LINK_WAIT, OPT_VERBOSE, OPT_NUM
 };
 
 static const struct param_def defs[OPT_NUM] = {
@@ -100,6 +100,8 @@ static const struct param_def defs[OPT_NUM] = {
 			      "write only 1 in N frames to the pcap file (default 1)" },
 	[OPT_CPU] = { "cpu", 0, PARAM_U32, OFF(cpu), 0, 4095, NULL, "N",
 		      "pin sender threads to allowed CPUs from N on (default 0)" },
+	[OPT_LINK_WAIT] = { "link-wait", 0, PARAM_U32, OFF(link_wait), 0, 3600, NULL, "S",
+			    "wait up to S seconds for a carrier before sending, e.g. after an XDP attach reset the device; 0 = don't (default 15)" },
 	[OPT_VERBOSE] = { "verbose", 'v', PARAM_COUNT, OFF(verbose), 0, 0, NULL, NULL,
 			  "more output (repeat for debug)" },
 };
@@ -124,6 +126,7 @@ static void set_defaults(struct txgen_config *c)
 	c->ring_size = 2048;
 	c->frame_size = 4096;
 	c->pcap_sample = 1;
+	c->link_wait = 15;
 	c->loop = 1;
 	c->dst_mac.lo = c->dst_mac.hi = 0xffffffffffffULL;
 	c->src_port.lo = c->src_port.hi = 9;

@@ -50,6 +50,7 @@ struct txgen_config {
 	const char *pcap;
 	uint32_t pcap_sample;
 	uint32_t cpu;
+	uint32_t link_wait;	/* seconds to wait for a carrier, 0 = none */
 	uint32_t verbose;
 	/* Which optional values were given on the command line. */
 	bool has_vlan;

@@ -502,6 +502,22 @@ static int run_traffic(struct run *r)
 
 	if (open_sockets(r))
 		return EXIT_RUNTIME;
+	/* Attaching an XDP program resets some devices (igb, ixgbe, i40e:
+	 * the link goes down and renegotiates). Frames sent meanwhile are
+	 * completed but never reach the wire: wait for the carrier. */
+	if (c->link_wait && ifinfo_running(c->dev) == 0) {
+		log_info(&r->lg, "%s has no carrier; waiting up to %u s for it (--link-wait)",
+			 c->dev, c->link_wait);
+		t0 = mono_ns();
+		if (ifinfo_wait_running(c->dev, c->link_wait * 1000, r->err, sizeof(r->err))) {
+			if (stop_flag)
+				snprintf(r->err, sizeof(r->err),
+					 "stopped while waiting for a carrier on %s", c->dev);
+			return EXIT_RUNTIME;
+		}
+		log_info(&r->lg, "%s: carrier up after %.2f s", c->dev,
+			 (double)(mono_ns() - t0) / 1e9);
+	}
 	t0 = mono_ns();
 	if (start_senders(r))
 		failed = 1;

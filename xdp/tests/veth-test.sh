@@ -406,10 +406,11 @@ else
 	t_notok "SIGTERM: clean stop, summary printed, nothing attached" "rc=$rc" "$out"
 fi
 
-# 8b. No carrier (the peer is down): the kernel drops every frame
-# (NET_XMIT_DROP, sendto EBUSY); they are counted as dropped, never as sent.
+# 8b. No carrier (the peer is down) and --link-wait 0 (send at once): the
+# kernel drops every frame (NET_XMIT_DROP, sendto EBUSY); they are counted as
+# dropped, never as sent.
 to ip -n "$NSB" link set "$VB" down
-TX=$(txa --mode copy --count 1000 --json 2>"$WORK/tx.err"); rc=$?
+TX=$(txa --mode copy --count 1000 --link-wait 0 --json 2>"$WORK/tx.err"); rc=$?
 to ip -n "$NSB" link set "$VB" up
 if [ $rc -eq 0 ] && [ "$(jget "$TX" dropped)" = 1000 ] && [ "$(jget "$TX" sent)" = 0 ] &&
    [ "$(jget "$TX" submitted)" = 1000 ] && [ "$(jget "$TX" completed)" = 0 ] &&
@@ -648,6 +649,38 @@ bad_says "--weights with a zero weight" "0 is out of range" \
 	"$TXGEN" --dev "$VA" --size 64,576 --weights 7,0
 bad_says "--size list over MTU+14" "--size 1515 exceeds MTU 1500" \
 	"$TXGEN" --dev "$VA" --size 64,1515 --count 1
+
+# 9b. No carrier (the second pair up on one end only): --link-wait gives up
+# with one error line, exit 1; and a carrier that comes during the wait
+# starts the run: every frame at the peer (its rx_packets), none lost to a
+# link that was not up yet.
+to ip -n "$NSA" link set "d$VA" up
+out=$(timeout $T ip netns exec "$NSA" "$TXGEN" --dev "d$VA" --mode copy --count 10 \
+	--dst-mac 02:00:00:00:00:02 --link-wait 1 2>&1 >"$WORK/nc.out"); rc=$?
+if [ $rc -eq 1 ] && [ "$(grep -c '^txgen: error: ' <<<"$out")" = 1 ] &&
+   grep -q "^txgen: error: no carrier on d$VA after 1000 ms$" <<<"$out" &&
+   grep -q "^txgen: d$VA has no carrier; waiting up to 1 s" <<<"$out"; then
+	t_ok "no carrier: --link-wait 1 gives up with one error line naming d$VA (rc=$rc)"
+else
+	t_notok "no carrier: --link-wait 1 gives up with one error line" "rc=$rc" "$out"
+fi
+rm -f "$WORK/lw.err"
+timeout $T ip netns exec "$NSA" "$TXGEN" --dev "d$VA" --mode copy --count 100 \
+	--dst-mac 02:00:00:00:00:02 --link-wait 10 --json 2>"$WORK/lw.err" >"$WORK/lw.json" &
+TXPID=$!
+lw_waiting() { grep -q 'has no carrier; waiting' "$WORK/lw.err" 2>/dev/null || pid_gone "$TXPID"; }
+slowwait 10 lw_waiting
+to ip -n "$NSA" link set "e$VA" up
+wait $TXPID; rc=$?
+got=$(ip netns exec "$NSA" cat "/sys/class/net/e$VA/statistics/rx_packets")
+if [ $rc -eq 0 ] && [ "$got" = 100 ] && [ "$(jget "$(cat "$WORK/lw.json")" sent)" = 100 ] &&
+   grep -q "^txgen: d$VA: carrier up after " "$WORK/lw.err"; then
+	t_ok "carrier during --link-wait: the run starts, 100 of 100 at the peer"
+else
+	t_notok "carrier during --link-wait: the run starts, 100 of 100 at the peer" \
+		"rc=$rc rx_packets=$got" "$(cat "$WORK/lw.json")" "$(cat "$WORK/lw.err")"
+fi
+to ip -n "$NSA" link set "d$VA" down
 
 # 10. The device goes down during a run: one error line naming it, exit 1.
 # (Last: taking $VA down flushes its neighbour entries and routes.)
