@@ -5,8 +5,8 @@
 KCONFIG ?= base
 export KCONFIG
 
-.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched kernel-netfix xdp fuzz demo \
-	selftests-build check bench cost callgraph patches-export patches-selftests-match \
+.PHONY: help deps kernel-src kernel-patch kernel kernel-unpatched kernel-netfix kernel-series xdp fuzz demo \
+	selftests-build check bench cost cost-rfc callgraph patches-export patches-selftests-match \
 	patches-lint vm-shell kselftest stress clean distclean
 
 help:
@@ -18,11 +18,13 @@ help:
 	@echo "  kernel          fetch + patch + build the kernel (KCONFIG=base|debug|o2)"
 	@echo "  kernel-unpatched  build the unpatched base kernel (for cost comparisons)"
 	@echo "  kernel-netfix    build the base with patches/net only (make cost's third kernel)"
+	@echo "  kernel-series    build the base with patches/net and net-next, no RFC (make cost-rfc's reference)"
 	@echo "  xdp             build the AF_XDP sender (xdp/txgen)"
 	@echo "  fuzz            txgen's libFuzzer targets, FUZZ_TIME=600 seconds each (xdp/fuzz/)"
 	@echo "  bench           transmit-path matrix under TCG -> docs/results/"
 	@echo "  cost            instructions/packet, unpatched vs patched, QEMU icount -> docs/results/cost.*"
 	@echo "                  (KCONFIG=o2: the three kernels at -O2 -> docs/results/o2/)"
+	@echo "  cost-rfc        the same for the RFC extension (XDP_REDIRECT, AF_XDP zero-copy on igb) -> docs/results/cost-rfc.*"
 	@echo "  callgraph       transmit call-graph figures from ftrace -> docs/"
 	@echo "  stress          debug kernel: tap race (RACE_NIC, RACE_SECONDS) and hostile knob input"
 	@echo "  patches-export  regenerate patches/ from build/src/linux-dev"
@@ -46,6 +48,9 @@ kernel-unpatched: kernel-src
 
 kernel-netfix: kernel-src
 	@kernel/build-unpatched --net
+
+kernel-series: kernel-src
+	@kernel/build-unpatched --series
 
 xdp: deps
 	@$(MAKE) -s -C xdp
@@ -79,6 +84,9 @@ bench: kernel xdp selftests-build
 # The cost of the hook, deterministic: both kernels under QEMU -icount.
 cost: kernel kernel-unpatched kernel-netfix xdp selftests-build
 	@tools/cost
+
+cost-rfc: kernel kernel-series xdp selftests-build
+	@COST_SET=rfc tools/cost
 
 callgraph: kernel xdp selftests-build
 	@tools/callgraph
