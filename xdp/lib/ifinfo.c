@@ -43,11 +43,24 @@ static int ethtool_tx_queues(int fd, const char *name)
 	return (int)(ch.tx_count + ch.combined_count);
 }
 
+static int if_flags(int fd, const char *name, short *flags)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return -errno;
+	*flags = ifr.ifr_flags;
+	return 0;
+}
+
 int ifinfo_get(const char *name, struct ifinfo *info, char *err, size_t errlen)
 {
 	char path[128];
 	struct ifreq ifr;
 	int fd, n, ret = 0;
+	short flags = 0;
 
 	memset(info, 0, sizeof(*info));
 	if (!name || !*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/')) {
@@ -67,16 +80,16 @@ int ifinfo_get(const char *name, struct ifinfo *info, char *err, size_t errlen)
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return ret;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		ret = -errno;
+	ret = if_flags(fd, name, &flags);
+	if (ret) {
 		snprintf(err, errlen, "cannot read flags of '%s': %s", name,
-			 strerror(errno));
+			 strerror(-ret));
 		goto out;
 	}
-	info->up = ifr.ifr_flags & IFF_UP;
-	info->running = ifr.ifr_flags & IFF_RUNNING;
+	info->up = flags & IFF_UP;
+	info->running = flags & IFF_RUNNING;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, SIOCGIFMTU, &ifr)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot read MTU of '%s': %s", name,
@@ -95,18 +108,6 @@ int ifinfo_get(const char *name, struct ifinfo *info, char *err, size_t errlen)
 out:
 	close(fd);
 	return ret;
-}
-
-static int if_flags(int fd, const char *name, short *flags)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		return -errno;
-	*flags = ifr.ifr_flags;
-	return 0;
 }
 
 int ifinfo_running(const char *name)
