@@ -157,6 +157,30 @@ out=$(TXTAP_QEMU=$tmp/qemu-stall-once "${vm[@]}" --kernel "$image" --timeout 120
 t=$(($(date +%s) - t0))
 t_check "a stall while booting is booted again once, with one warning, and the command's status counts" \
 	"$([ $rc = 0 ] && [ $t -lt 90 ] && [ "$(grep -c 'stalled while booting.*booting again (once)' <<< "$out")" = 1 ]; echo $?)" "rc=$rc after ${t}s" "$out"
+# A /dev/kvm that runs a real-mode ROM but not Linux (seen on a nested
+# host with kvm-pvm): a QEMU that passes a ROM probe (exit 3) and hangs
+# silent when it boots a kernel under KVM; under TCG it is the real one.
+cat > "$tmp/qemu-kvm-no-linux" <<'EOQ'
+#!/bin/bash
+case "$*" in --version) echo "QEMU emulator version 10.0.2 (fake: KVM without Linux)"; exit 0 ;; esac
+case "$*" in
+*accel=kvm*-bios*) exit 3 ;;
+*accel=kvm*) echo kvm >> "${0%/*}/kvm-boots"; exec sleep 600 ;;
+esac
+exec qemu-system-x86_64 "$@"
+EOQ
+chmod +x "$tmp/qemu-kvm-no-linux"
+: > "$tmp/kvm"
+kvm_vm() { TXTAP_QEMU=$tmp/qemu-kvm-no-linux TXTAP_KVM_DEV=$tmp/kvm env -u TXTAP_NO_KVM "${vm[@]}" --kernel "$image" --timeout 120 -- true; }
+t0=$(date +%s)
+out=$(kvm_vm 2>&1); rc=$?
+t=$(($(date +%s) - t0))
+t_check "KVM that boots no Linux: TCG after the probe, one warning, exit 0" \
+	"$([ $rc = 0 ] && [ $t -lt 90 ] && [ "$(grep -c 'does not boot under KVM' <<< "$out")" = 1 ] && [[ $out == *"(tcg, nic none)"* ]]; echo $?)" "rc=$rc after ${t}s" "$out"
+out=$(kvm_vm 2>&1); rc=$?
+t_check "the verdict is kept: the next guest boots under TCG without a probe or a warning" \
+	"$([ $rc = 0 ] && [ "$(wc -l < "$tmp/kvm-boots")" = 1 ] && ! grep -q 'under KVM' <<< "$out"; echo $?)" "rc=$rc kvm boots: $(wc -l < "$tmp/kvm-boots" 2>/dev/null)" "$out"
+rm -f "$top/build/vm/kvm-$(cat /proc/sys/kernel/random/boot_id)-$(printf %s "$("$tmp/qemu-kvm-no-linux" --version)" | cksum | cut -d' ' -f1)"
 out=$("${vm[@]}" --kernel "$image" -- sh -c 'echo c > /proc/sysrq-trigger' 2>&1); rc=$?
 t_check "a guest kernel crash fails the run" "$([ $rc != 0 ]; echo $?)" "rc=$rc"
 # 15 s: killed at boot or in the sleep, the same hung run to the runner
