@@ -91,6 +91,9 @@ if [ ! -f "$image" ]; then
 	t_done
 	exit
 fi
+# The KVM probe (once a host boot) before the checks, so that its warning,
+# if any, is not in the output of one.
+echo "# guests run under $("$top/kernel/vm" --kernel "$image" --accel)"
 export TXTAP_VM_QUIET=1
 runs_before=$(ls "$top/build/vm" 2>/dev/null | grep '^run\.' | sort)
 # Boots are the cost of this suite (~9 s each): where one boot can answer
