@@ -174,15 +174,16 @@ exec qemu-system-x86_64 "$@"
 EOQ
 chmod +x "$tmp/qemu-kvm-no-linux"
 : > "$tmp/kvm"
-kvm_vm() { TXTAP_QEMU=$tmp/qemu-kvm-no-linux TXTAP_KVM_DEV=$tmp/kvm env -u TXTAP_NO_KVM "${vm[@]}" --kernel "$image" --timeout 120 -- true; }
+# (a 3 s probe instead of 20: the fake never prints a banner)
+kvm_vm() { TXTAP_QEMU=$tmp/qemu-kvm-no-linux TXTAP_KVM_DEV=$tmp/kvm TXTAP_KVM_PROBE=3 env -u TXTAP_NO_KVM "${vm[@]}" --kernel "$image" --timeout 120 "$@"; }
 t0=$(date +%s)
-out=$(kvm_vm 2>&1); rc=$?
+out=$(kvm_vm -- true 2>&1); rc=$?
 t=$(($(date +%s) - t0))
 t_check "KVM that boots no Linux: TCG after the probe, one warning, exit 0" \
 	"$([ $rc = 0 ] && [ $t -lt 90 ] && [ "$(grep -c 'does not boot under KVM' <<< "$out")" = 1 ]; echo $?)" "rc=$rc after ${t}s" "$out"
-out=$(kvm_vm 2>&1); rc=$?
-t_check "the verdict is kept: the next guest boots under TCG without a probe or a warning" \
-	"$([ $rc = 0 ] && [ "$(wc -l < "$tmp/kvm-boots")" = 1 ] && ! grep -q 'under KVM' <<< "$out"; echo $?)" "rc=$rc kvm boots: $(wc -l < "$tmp/kvm-boots" 2>/dev/null)" "$out"
+out=$(kvm_vm --accel 2>&1); rc=$?
+t_check "the verdict is kept: the next guest gets TCG without a probe or a warning" \
+	"$([ $rc = 0 ] && [ "$(wc -l < "$tmp/kvm-boots")" = 1 ] && [ "$out" = tcg ]; echo $?)" "rc=$rc kvm boots: $(wc -l < "$tmp/kvm-boots" 2>/dev/null)" "$out"
 rm -f "$top/build/vm/kvm-$(cat /proc/sys/kernel/random/boot_id)-$(printf %s "$("$tmp/qemu-kvm-no-linux" --version)" | cksum | cut -d' ' -f1)"
 out=$("${vm[@]}" --kernel "$image" -- sh -c 'echo c > /proc/sysrq-trigger' 2>&1); rc=$?
 t_check "a guest kernel crash fails the run" "$([ $rc != 0 ]; echo $?)" "rc=$rc"
