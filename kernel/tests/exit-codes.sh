@@ -52,6 +52,9 @@ refused tools/cost COST_NIC=bogus
 refused tools/cost COST_PKTS=x
 refused tools/cost KCONFIG=debug
 refused tools/cost-o2
+refused tools/cost COST_PROFILE=yes
+refused tools/cost-profile -- "$none"
+refused tools/cost-profile -- "$tmp"
 refused tools/kselftest
 refused tools/kselftest -- --bogus
 refused tools/tap-race RACE_SECONDS=x
