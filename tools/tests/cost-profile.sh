@@ -72,7 +72,7 @@ t_check "cost-profile: totals per packet (12.5, 15.5) and the difference (+3.00)
 	"$([ $rc = 0 ] && grep -q '^== v: instructions/packet, unpatched 12.5 (1 runs), patched 15.5 (1 runs)$' <<< "$out" &&
 	   grep -q '^   patched - unpatched: +3.00$' <<< "$out"; echo $?)" "$out"
 t_check "cost-profile: the difference is func_b's, 3.00 -> 6.00, and no other function's" \
-	"$(grep -Eq '^   func_b +3\.00 +6\.00 +\+3\.00$' <<< "$out" &&
+	"$(grep -Eq '^   func_b +3\.00 +6\.00 +\+3\.00 +0\.00$' <<< "$out" &&
 	   [ "$(grep -Ec '^   (func_|\[user)' <<< "$out")" = 1 ]; echo $?)" "$out"
 t_check "cost-profile: each run from its own start snapshot (w: 40.0 in both)" \
 	"$(grep -q '^== w: instructions/packet, unpatched 40.0 (1 runs), patched 40.0 (1 runs)$' <<< "$out"; echo $?)" "$out"
