@@ -76,6 +76,9 @@ t_check "cost-profile: the difference is func_b's, 3.00 -> 6.00, and no other fu
 	   [ "$(grep -Ec '^   (func_|\[user)' <<< "$out")" = 1 ]; echo $?)" "$out"
 t_check "cost-profile: each run from its own start snapshot (w: 40.0 in both)" \
 	"$(grep -q '^== w: instructions/packet, unpatched 40.0 (1 runs), patched 40.0 (1 runs)$' <<< "$out"; echo $?)" "$out"
+t_check "cost-profile: the exact differences list func_b's +3.00 in v and nothing else" \
+	"$(sed -n '/^== exact/,/^$/p' <<< "$out" | grep -Eq '^   patched - unpatched  v +func_b +\+3\.00$' &&
+	   [ "$(sed -n '/^== exact/,/^$/p' <<< "$out" | grep -c '^   ')" = 1 ]; echo $?)" "$out"
 t_check "cost-profile: a failed run has no profile" "$(! grep -q '^== x' <<< "$out"; echo $?)" "$out"
 rc=0
 "$top/tools/cost-profile" --min 0 "$work" > "$tmp/out0" 2>&1 || rc=$?
