@@ -85,12 +85,12 @@ ref_patches() {
 		{ REF_ERR="patches/${REF_DIRS[*]} list no patches"; return 1; }
 }
 
-# ref_stamp TOP BASE: what an up-to-date export of KIND records in its
-# .txtap-base, after ref_patches: the base commit and, if patches are
+# ref_stamp TOP BASE: what an up-to-date export of the kind ref_patches was
+# given records in its .txtap-base: the base commit BASE and, if patches are
 # applied, a hash of them.
 ref_stamp() {
 	if [ ${#REF_PATCHES[@]} = 0 ]; then
-		echo "$3"
+		echo "$2"
 	else
 		echo "$2 $(cd "$1/patches" && cat "${REF_PATCHES[@]}" | sha256sum | cut -c1-16)"
 	fi
