@@ -38,15 +38,15 @@ pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 # capture_start PIDVAR ERRFILE CMD...: start the capture CMD (tcpdump, or
 # "ip netns exec NS tcpdump", "timeout N tcpdump") in the background with its
 # stderr in ERRFILE and its pid in the variable PIDVAR (the process that gets
-# the signals: CMD is a simple command); wait up to 30 s until it listens:
-# tcpdump prints "listening on" once its socket is bound and its filter
-# attached. Fails at once if the capture exits first.
+# the signals: CMD is a simple command); wait up to CAPTURE_WAIT seconds
+# (30) until it listens: tcpdump prints "listening on" once its socket is
+# bound and its filter attached. Fails at once if the capture exits first.
 capture_start() {
 	local _cs_err=$2 _cs_pid
 	"${@:3}" 2> "$_cs_err" &
 	_cs_pid=$!
 	printf -v "$1" %s "$_cs_pid"	# (the caller's variable, even a local one)
-	slowwait 30 _capture_settled "$_cs_err" "$_cs_pid"
+	slowwait "${CAPTURE_WAIT:-30}" _capture_settled "$_cs_err" "$_cs_pid"
 	grep -q 'listening on' "$_cs_err"
 }
 _capture_settled() { grep -q 'listening on' "$1" || pid_gone "$2"; }
