@@ -133,8 +133,9 @@ def link_counts(cfg):
 
 
 def link_deltas(cfg, before):
-    """What the devices counted since before (a diagnosis: other frames,
-    neighbour discovery, are in it too)."""
+    """What the devices counted since before: a diagnosis, not a count
+    (other frames, neighbour discovery, are in it too; igb sums its rings'
+    counters, which restart when an XDP attach sets the rings up again)."""
     now = link_counts(cfg)
     return (f"{cfg.ifname} tx_packets +{now[0] - before[0]}, "
             f"{cfg.remote_ifname} rx_packets +{now[1] - before[1]}")
@@ -177,6 +178,25 @@ def bkg_run(cfg, sig, extra):
             socks)
 
 
+def counted_run(cfg, sig, extra):
+    """
+    bkg_run() with a tap counting txgen's frames at the remote and the
+    devices' own counts around it. Returns (txgen's summary, frames the
+    remote's tap counted, program id and AF_XDP sockets while it ran, the
+    devices' counts) once txgen ended by itself (sig None) or by sig.
+    """
+    peer = TapCounter(cfg.remote_ifname, "in", 0, host=cfg.remote,
+                      timeout_ms=TAP_TIMEOUT_MS)
+    before = link_counts(cfg)
+    ret, out, err, prog, socks = bkg_run(cfg, sig, extra)
+    wait_carrier(cfg.ifname)
+    what = "its end" if sig is None else sig.name
+    ksft_eq(ret, 0, f"txgen's exit status after {what}: {err.strip()}")
+    summary = summary_of(out)
+    settled_remote(cfg)
+    return summary, peer.collect(), prog, socks, link_deltas(cfg, before)
+
+
 @ksft_variants([
     KsftNamedVariant("exit", None),
     KsftNamedVariant("sigint", signal.SIGINT),
@@ -185,22 +205,13 @@ def bkg_run(cfg, sig, extra):
 def test_zc_prog(cfg, sig):
     require_clean(cfg)
     klog = KernelLog()
-    peer = TapCounter(cfg.remote_ifname, "in", 0, host=cfg.remote,
-                      timeout_ms=TAP_TIMEOUT_MS)
     extra = ["-n", str(N_WATCHED)] if sig is None else \
         ["--duration", str(RUN_TIMEOUT)]
-    before = link_counts(cfg)
-    ret, out, err, prog, socks = bkg_run(cfg, sig, extra)
-    wait_carrier(cfg.ifname)
+    summary, received, prog, socks, counts = counted_run(cfg, sig, extra)
     what = "txgen's end" if sig is None else sig.name
-    ksft_eq(ret, 0, f"txgen's exit status after {what}: {err.strip()}")
-    summary = summary_of(out)
-    settled_remote(cfg)
-    received = peer.collect()
     ksft_pr(f"{driver_of(cfg.ifname)}: mode {summary.get('mode')}, completed "
             f"{summary.get('completed')}, received {received}; while it "
-            f"ran: program {prog}, {socks} AF_XDP socket(s); "
-            f"{link_deltas(cfg, before)}")
+            f"ran: program {prog}, {socks} AF_XDP socket(s); {counts}")
     ksft_eq(summary.get("mode"), "zerocopy", "txgen's mode")
     ksft_true(prog is not None, f"an XDP program on {cfg.ifname} while "
               "txgen ran")
@@ -301,18 +312,11 @@ def test_two_queues(cfg, extra):
                                  ).stdout.split() if q.startswith("tx-")])
     if queues < 2:
         raise KsftSkipEx(f"{cfg.ifname} has {queues} TX queue(s)")
-    peer = TapCounter(cfg.remote_ifname, "in", 0, host=cfg.remote,
-                      timeout_ms=TAP_TIMEOUT_MS)
-    ret, out, err, prog, socks = bkg_run(
+    summary, received, prog, socks, counts = counted_run(
         cfg, None, ["-n", str(N_WATCHED), "--queues", "2", *extra])
-    wait_carrier(cfg.ifname)
-    ksft_eq(ret, 0, f"txgen's exit status: {err.strip()}")
-    summary = summary_of(out)
-    settled_remote(cfg)
-    received = peer.collect()
     ksft_pr(f"queues {summary.get('queues')}: completed "
             f"{summary.get('completed')}, received {received}; while it "
-            f"ran: program {prog}, {socks} AF_XDP socket(s)")
+            f"ran: program {prog}, {socks} AF_XDP socket(s); {counts}")
     ksft_eq(summary.get("mode"), "zerocopy", "txgen's mode")
     ksft_eq(summary.get("queues"), [0, 1], "queues")
     ksft_true(prog is not None, f"an XDP program on {cfg.ifname} while "
