@@ -571,21 +571,34 @@ def zc_refusal_reason(cfg):
     return None
 
 
+def txgen_argv(cfg, mode, extra=()):
+    """xdp/txgen in mode "zc", "copy" or "auto" on NETIF, marker frames to
+    the remote, a JSON summary on stdout; extra: more options."""
+    return [helper("txgen"), "-d", cfg.ifname, "-m", mode,
+            "--src-ip", src_ip(cfg), "--dst-ip", dst_ip(cfg),
+            "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
+            "-j", *extra]
+
+
+def txgen_summary(stdout):
+    """The JSON summary txgen printed last."""
+    lines = [l for l in stdout.splitlines() if l.startswith("{")]
+    if not lines:
+        raise KsftFailEx(f"txgen printed no summary: {stdout}")
+    return json.loads(lines[-1])
+
+
 def txgen(cfg, mode, count, size=60, timeout=60, extra=()):
     """
     Send count frames with xdp/txgen in mode "zc" or "copy" on queue 0
     (extra: more txgen options). Returns the JSON summary. Zero-copy
     refused by the driver -> SKIP.
     """
-    binary = helper("txgen")
     if mode == "zc":
         reason = zc_refusal_reason(cfg)
         if reason:
             raise KsftSkipEx(reason)
-    argv = [binary, "-d", cfg.ifname, "-m", mode, "-n", str(count),
-            "-s", str(size), "--src-ip", src_ip(cfg), "--dst-ip", dst_ip(cfg),
-            "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
-            "-j", *extra]
+    argv = txgen_argv(cfg, mode, ["-n", str(count), "-s", str(size), *extra])
     res = run(argv, timeout)
     # a zero-copy txgen attaches and detaches an XDP program of its own
     # where the driver needs one, which resets some drivers (igb)
@@ -596,10 +609,7 @@ def txgen(cfg, mode, count, size=60, timeout=60, extra=()):
         if mode == "zc" and "zero-copy refused" in res.stderr:
             raise KsftSkipEx(f"{driver_of(cfg.ifname)}: {last}")
         raise KsftFailEx(f"txgen -m {mode}: {last}")
-    lines = [l for l in res.stdout.splitlines() if l.startswith("{")]
-    if not lines:
-        raise KsftFailEx(f"txgen printed no summary: {res.stdout}")
-    summary = json.loads(lines[-1])
+    summary = txgen_summary(res.stdout)
     want = "zerocopy" if mode == "zc" else "copy"
     if summary.get("mode") != want:
         raise KsftFailEx(f"txgen ran in mode {summary.get('mode')}, "

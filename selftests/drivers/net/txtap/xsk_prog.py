@@ -38,7 +38,6 @@ zero-copy is not available (e1000, e1000e: no native XDP); a case skips
 where NETIF has an XDP program of its own already.
 """
 
-import json
 import re
 import signal
 
@@ -46,10 +45,11 @@ from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_in, ksft_pr
 from lib.py import ksft_true, ksft_variants, KsftNamedVariant
 from lib.py import KsftFailEx, KsftSkipEx, bkg, cmd, defer, ip
 from lib.py import ksft_busy_wait
-from txtap_lib import KernelLog, PORT, TapCounter
-from txtap_lib import driver_of, dst_ip, end_bkg, ep_env, helper, run
-from txtap_lib import rx_packets, setting, skip_all, src_ip
-from txtap_lib import wait_carrier, wait_ready, zc_refusal_reason
+import txtap_lib
+from txtap_lib import KernelLog, TapCounter
+from txtap_lib import driver_of, end_bkg, ep_env, run
+from txtap_lib import rx_packets, setting, skip_all, txgen_summary
+from txtap_lib import wait_carrier, wait_ready, xdp_detach, zc_refusal_reason
 
 N = 2000
 # the runs watched while they send: 3 s at 2 kpps, so that txgen's live
@@ -86,8 +86,7 @@ def xdp_sockets():
 def detach_left(cfg):
     """Whatever a failed case left on NETIF, the next starts without it."""
     if xdp_prog_id(cfg.ifname) is not None:
-        ip(f"link set dev {cfg.ifname} xdp off")
-        wait_carrier(cfg.ifname)
+        xdp_detach(cfg.ifname, "xdp")
 
 
 def rate(cfg):
@@ -95,10 +94,8 @@ def rate(cfg):
 
 
 def require_clean(cfg):
-    """Zero-copy possible and no XDP program on NETIF, else SKIP."""
-    reason = zc_refusal_reason(cfg)
-    if reason:
-        raise KsftSkipEx(reason)
+    """No XDP program on NETIF, else SKIP (main() skipped the file where
+    zero-copy is not possible)."""
     prog = xdp_prog_id(cfg.ifname)
     if prog is not None:
         raise KsftSkipEx(f"{cfg.ifname} has an XDP program (id {prog}) "
@@ -142,17 +139,7 @@ def link_deltas(cfg, before):
 
 
 def txgen_argv(cfg, mode, extra=()):
-    return [helper("txgen"), "-d", cfg.ifname, "-m", mode,
-            "--src-ip", src_ip(cfg), "--dst-ip", dst_ip(cfg),
-            "--dst-mac", cfg.remote_dev["address"], "--dst-port", str(PORT),
-            "--rate", rate(cfg), "-j", *extra]
-
-
-def summary_of(stdout):
-    lines = [l for l in stdout.splitlines() if l.startswith("{")]
-    if not lines:
-        raise KsftFailEx(f"txgen printed no summary: {stdout!r}")
-    return json.loads(lines[-1])
+    return txtap_lib.txgen_argv(cfg, mode, ["--rate", rate(cfg), *extra])
 
 
 def bkg_run(cfg, sig, extra):
@@ -192,7 +179,7 @@ def counted_run(cfg, sig, extra):
     wait_carrier(cfg.ifname)
     what = "its end" if sig is None else sig.name
     ksft_eq(ret, 0, f"txgen's exit status after {what}: {err.strip()}")
-    summary = summary_of(out)
+    summary = txgen_summary(out)
     settled_remote(cfg)
     return summary, peer.collect(), prog, socks, link_deltas(cfg, before)
 
@@ -276,7 +263,7 @@ def test_attach_none(cfg, mode):
     settled_remote(cfg)
     received = peer.collect()
     errors = [l for l in res.stderr.splitlines() if "txgen: error:" in l]
-    summary = summary_of(res.stdout) if res.ret == 0 else {}
+    summary = txgen_summary(res.stdout) if res.ret == 0 else {}
     said = errors[0] if errors else res.stderr.strip() if res.ret else \
         f"mode {summary.get('mode')} ({summary.get('mode_reason')})"
     ksft_pr(f"{drv}: exit {res.ret}, received {received}; {said}")
